@@ -1,0 +1,21 @@
+package deps
+import (
+	_ "github.com/pion/webrtc/v4"
+	_ "github.com/pion/interceptor"
+	_ "github.com/pion/interceptor/pkg/stats"
+	_ "github.com/pion/rtp"
+	_ "github.com/pion/rtcp"
+	_ "github.com/pion/transport/v5/vnet"
+	_ "github.com/pion/mediadevices"
+	_ "github.com/gorilla/websocket"
+	_ "github.com/urfave/cli/v2"
+	_ "github.com/decred/dcrd/dcrec/secp256k1/v4"
+	_ "github.com/decred/dcrd/dcrec/secp256k1/v4/ecdsa"
+	_ "github.com/goccy/go-yaml"
+	_ "github.com/prometheus/client_golang/prometheus"
+	_ "github.com/prometheus/client_golang/prometheus/promhttp"
+	_ "github.com/HdrHistogram/hdrhistogram-go"
+	_ "go.uber.org/goleak"
+	_ "golang.org/x/sync/errgroup"
+	_ "github.com/google/go-cmp/cmp"
+)

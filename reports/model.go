@@ -1,0 +1,140 @@
+package reports
+
+import (
+	"time"
+)
+
+// Kind classifies Events and lines of a run's streams.
+type Kind string
+
+// Kinds. Each JSON line of events.jsonl and stats.jsonl carries one.
+const (
+	KindRoom   Kind = "room"   // room events: codes 1018…1034, kicks, errors
+	KindIM     Kind = "im"     // IM events: login_event, join_group_event, messages
+	KindMedia  Kind = "media"  // first frame, freeze start/end, camera source seen
+	KindAction Kind = "action" // an action the runner or user took (mute, switch camera…)
+	KindRun    Kind = "run"    // marks, run start/end, generator warnings
+	KindStats  Kind = "stats"  // a Sample
+)
+
+// Event is one thing that happened to one bot (or to the run).
+//
+// Code is the reference's code where one applies (1018, -100018, …); zero
+// means none. Tag is the component's tag where it has one ("error" for the
+// component's own negative codes, or the IM event name such as
+// "login_event"). Value carries the event's measurement where it has one,
+// in the unit its Event name documents (docs/events.md), e.g. first_frame
+// and freeze_end carry milliseconds.
+type Event struct {
+	Time    time.Time `json:"ts"`
+	User    string    `json:"user,omitempty"`
+	Room    string    `json:"room,omitempty"`
+	Kind    Kind      `json:"kind"`
+	Event   string    `json:"event"`
+	Tag     string    `json:"tag,omitempty"`
+	Code    int       `json:"code,omitempty"`
+	Remote  string    `json:"remote,omitempty"`
+	Track   string    `json:"track,omitempty"` // "audio" or "video"
+	Message string    `json:"msg,omitempty"`
+	Value   float64   `json:"value,omitempty"`
+}
+
+// Sample is one bot's RTC statistics over one interval (normally a second).
+// Bot-level figures sum (bitrates, packets) or average (jitter, RTT) the
+// Tracks; they are computed once by the producer so that readers need not.
+//
+// Every figure is measured, never assumed: loss comes from RTP sequence
+// numbers and RTCP receiver reports, RTT from RTCP, frames and freezes from
+// the received RTP stream. A figure that could not be measured in the
+// interval is nil.
+type Sample struct {
+	Time     time.Time `json:"ts"`
+	User     string    `json:"user"`
+	Room     string    `json:"room,omitempty"`
+	Interval float64   `json:"interval_s"`
+
+	TxKbps    float64  `json:"tx_kbps"`
+	RxKbps    float64  `json:"rx_kbps"`
+	TxPackets uint64   `json:"tx_packets"`
+	RxPackets uint64   `json:"rx_packets"`
+	RxLost    int64    `json:"rx_lost"`
+	RxLossPct float64  `json:"rx_loss_pct"`
+	RTTMs     *float64 `json:"rtt_ms,omitempty"`
+	JitterMs  *float64 `json:"jitter_ms,omitempty"`
+	FPS       float64  `json:"fps"`     // received video frames per second, all tracks
+	Freezes   int      `json:"freezes"` // freezes that started in the interval
+	FreezeMs  float64  `json:"freeze_ms"`
+	E2EMs     *float64 `json:"e2e_ms,omitempty"` // mean end-to-end latency
+	NACKs     uint64   `json:"nacks"`            // NACKs sent by this bot
+	PLIs      uint64   `json:"plis"`             // PLIs sent
+	FIRs      uint64   `json:"firs"`             // FIRs sent
+
+	Tracks []TrackSample `json:"tracks,omitempty"`
+}
+
+// Direction of a track: sent or received.
+type Direction string
+
+// Directions.
+const (
+	Tx Direction = "tx"
+	Rx Direction = "rx"
+)
+
+// TrackSample is the statistics of one sent or received track over the
+// Sample's interval.
+type TrackSample struct {
+	Dir        Direction `json:"dir"`
+	Kind       string    `json:"kind"` // "audio" or "video"
+	Remote     string    `json:"remote,omitempty"`
+	SSRC       uint32    `json:"ssrc"`
+	Kbps       float64   `json:"kbps"`
+	Packets    uint64    `json:"packets"`
+	Lost       int64     `json:"lost"`
+	LossPct    float64   `json:"loss_pct"`
+	JitterMs   *float64  `json:"jitter_ms,omitempty"`
+	RTTMs      *float64  `json:"rtt_ms,omitempty"`
+	Frames     uint64    `json:"frames,omitempty"`
+	FPS        float64   `json:"fps,omitempty"`
+	Freezes    int       `json:"freezes,omitempty"`
+	FreezeMs   float64   `json:"freeze_ms,omitempty"`
+	E2EMs      *float64  `json:"e2e_ms,omitempty"`
+	AudioLevel *float64  `json:"audio_level,omitempty"` // 0 (loudest) … 127 dBov, RFC 6464
+	NACKs      uint64    `json:"nacks"`                 // rx: sent; tx: received
+	PLIs       uint64    `json:"plis"`
+	FIRs       uint64    `json:"firs"`
+	Source     string    `json:"source,omitempty"` // rx video: fixture camera recognised ("front", "back")
+}
+
+// Sink receives a run's events and samples as they happen. Implementations
+// must be safe for concurrent use and must not block for long: bots call
+// them from their media and signaling paths.
+type Sink interface {
+	WriteEvent(Event)
+	WriteSample(Sample)
+}
+
+// SinkFunc adapts a pair of functions to a Sink.
+type SinkFunc struct {
+	Event  func(Event)
+	Sample func(Sample)
+}
+
+// WriteEvent calls f.Event if set.
+func (f SinkFunc) WriteEvent(e Event) {
+	if f.Event != nil {
+		f.Event(e)
+	}
+}
+
+// WriteSample calls f.Sample if set.
+func (f SinkFunc) WriteSample(s Sample) {
+	if f.Sample != nil {
+		f.Sample(s)
+	}
+}
+
+// Discard is a Sink that drops everything.
+var Discard Sink = SinkFunc{}
+
+var _ Sink = SinkFunc{}

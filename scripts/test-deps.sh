@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Installs what roombot's tests need, only when it is missing (fresh Debian + Go).
+set -euo pipefail
+need=()
+dpkg -s libvpx-dev >/dev/null 2>&1 || need+=(libvpx-dev)
+dpkg -s pkg-config >/dev/null 2>&1 || need+=(pkg-config)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "test-deps: installing ${need[*]}"
+  sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+go mod download
