@@ -31,7 +31,7 @@ const (
 	EvSource      = "source"       // Remote, Track "video"; Message: camera recognised in the stream ("front", "back")
 
 	// KindRun
-	EvMark     = "mark"     // Message: the mark's name
+	EvMark     = "mark" // Message: the mark's name
 	EvRunStart = "run_start"
 	EvRunEnd   = "run_end"
 	EvOverload = "overload" // the generator itself is the bottleneck; Message says how
