@@ -1,0 +1,16 @@
+// Package netem impairs one bot's network inside the process: random loss,
+// delay and jitter on the UDP sockets its PeerConnection opens.
+//
+// A Net wraps the real network (pion transport/v5 stdnet) and implements
+// transport.Net, so it plugs into webrtc.SettingEngine.SetNet without the
+// bot knowing. Only UDP sockets opened through ListenUDP/ListenPacket are
+// impaired (that is what ICE uses for host candidates); TCP and dialled
+// sockets pass through unchanged.
+//
+// An impaired bot must own its socket: the shared ICE UDP mux of a bot.Host
+// carries every bot's packets on one socket, so impairment there would hit
+// all of them. bot.WithNet therefore turns the mux off for that bot.
+//
+// The kernel of the test machines has no netem qdisc (field notes), which is
+// why impairment lives here and not in tc.
+package netem
