@@ -37,6 +37,9 @@ type Event struct {
 	Track   string    `json:"track,omitempty"` // "audio" or "video"
 	Message string    `json:"msg,omitempty"`
 	Value   float64   `json:"value,omitempty"`
+	// Shard names the run a line came from when runs are merged
+	// (RunInfo.Shard); empty in a single run's streams.
+	Shard string `json:"shard,omitempty"`
 }
 
 // Sample is one bot's RTC statistics over one interval (normally a second).
@@ -70,6 +73,10 @@ type Sample struct {
 	FIRs      uint64   `json:"firs"`             // FIRs sent
 
 	Tracks []TrackSample `json:"tracks,omitempty"`
+
+	// Shard names the run a line came from when runs are merged
+	// (RunInfo.Shard); empty in a single run's streams.
+	Shard string `json:"shard,omitempty"`
 }
 
 // Direction of a track: sent or received.

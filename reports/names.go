@@ -35,4 +35,5 @@ const (
 	EvRunStart = "run_start"
 	EvRunEnd   = "run_end"
 	EvOverload = "overload" // the generator itself is the bottleneck; Message says how
+	EvDropped  = "dropped"  // the run directory writer lost lines; Value: how many; Message says why
 )

@@ -17,6 +17,9 @@ type RunInfo struct {
 	Error       string  `json:"error,omitempty"` // why the run could not be carried out
 	Health      Health  `json:"health"`
 	Checks      []Check `json:"checks,omitempty"`
+	// Shards are the runs a merged run was made of, each with its own
+	// Health and Checks; empty for a single run.
+	Shards []RunInfo `json:"shards,omitempty"`
 }
 
 // Health is the load generator's own state during a run: if it was the

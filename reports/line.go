@@ -1,0 +1,102 @@
+package reports
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+)
+
+// MarshalJSON encodes s as one line of stats.jsonl: the Sample's fields plus
+// "kind":"stats", so that every line of a run's streams says what it is and a
+// reader can route lines without knowing which file they came from.
+func (s Sample) MarshalJSON() ([]byte, error) {
+	type plain Sample // drops the method, keeps the tags
+	return json.Marshal(struct {
+		Kind Kind `json:"kind"`
+		plain
+	}{KindStats, plain(s)})
+}
+
+// Line is one decoded line of a run's streams: exactly one of Event and
+// Sample is set.
+type Line struct {
+	Event  *Event
+	Sample *Sample
+}
+
+// knownKinds are the kinds a line may carry.
+var knownKinds = map[Kind]bool{
+	KindRoom: true, KindIM: true, KindMedia: true, KindAction: true, KindRun: true, KindStats: true,
+}
+
+// DecodeLine decodes one JSON line of events.jsonl or stats.jsonl. Lines
+// with "kind":"stats" are Samples, every other known kind is an Event.
+// Unknown fields are ignored (a newer writer may add some); a missing or
+// unknown kind, a missing timestamp, an Event without a name or a Sample
+// without a user is an error wrapping ErrMalformedLine. It never panics.
+func DecodeLine(b []byte) (Line, error) {
+	b = bytes.TrimSpace(b)
+	if len(b) == 0 {
+		return Line{}, fmt.Errorf("%w: empty line", ErrMalformedLine)
+	}
+	var head struct {
+		Kind *Kind `json:"kind"`
+	}
+	if err := json.Unmarshal(b, &head); err != nil {
+		return Line{}, fmt.Errorf("%w: %v", ErrMalformedLine, err)
+	}
+	switch {
+	case head.Kind == nil:
+		return Line{}, fmt.Errorf("%w: no \"kind\" field", ErrMalformedLine)
+	case !knownKinds[*head.Kind]:
+		return Line{}, fmt.Errorf("%w: unknown kind %q", ErrMalformedLine, truncate(string(*head.Kind), 40))
+	case *head.Kind == KindStats:
+		var s Sample
+		if err := json.Unmarshal(b, &s); err != nil {
+			return Line{}, fmt.Errorf("%w: stats: %v", ErrMalformedLine, err)
+		}
+		if err := checkSample(&s); err != nil {
+			return Line{}, err
+		}
+		return Line{Sample: &s}, nil
+	default:
+		var e Event
+		if err := json.Unmarshal(b, &e); err != nil {
+			return Line{}, fmt.Errorf("%w: event: %v", ErrMalformedLine, err)
+		}
+		if err := checkEvent(&e); err != nil {
+			return Line{}, err
+		}
+		return Line{Event: &e}, nil
+	}
+}
+
+func checkEvent(e *Event) error {
+	switch {
+	case e.Time.IsZero():
+		return fmt.Errorf("%w: event %q has no \"ts\"", ErrMalformedLine, truncate(e.Event, 40))
+	case e.Event == "":
+		return fmt.Errorf("%w: %s event has no \"event\" name", ErrMalformedLine, e.Kind)
+	}
+	return nil
+}
+
+func checkSample(s *Sample) error {
+	switch {
+	case s.Time.IsZero():
+		return fmt.Errorf("%w: stats line has no \"ts\"", ErrMalformedLine)
+	case s.User == "":
+		return fmt.Errorf("%w: stats line has no \"user\"", ErrMalformedLine)
+	case s.Interval < 0:
+		return fmt.Errorf("%w: stats line of %q has negative interval_s %v", ErrMalformedLine, truncate(s.User, 40), s.Interval)
+	}
+	return nil
+}
+
+// truncate shortens outside text quoted in errors.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}
