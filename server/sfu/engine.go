@@ -1,0 +1,203 @@
+package sfu
+
+import (
+	"fmt"
+	"log/slog"
+	"net"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/pion/ice/v4"
+	"github.com/pion/interceptor"
+	"github.com/pion/interceptor/pkg/nack"
+	"github.com/pion/webrtc/v4"
+)
+
+// Header extension URIs carried through the SFU (others are stripped,
+// notably the publisher leg's MID/RID/transport-cc, which are leg-local).
+const (
+	AbsCaptureTimeURI = "http://www.webrtc.org/experiments/rtp-hdrext/abs-capture-time"
+	AudioLevelURI     = "urn:ietf:params:rtp-hdrext:ssrc-audio-level"
+	AbsSendTimeURI    = "http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time"
+)
+
+// Defaults.
+const (
+	// DefaultUDPAddr is where the shared ICE UDP socket listens.
+	DefaultUDPAddr = "127.0.0.1:0"
+	// DefaultKeyframeInterval is the minimum spacing of keyframe requests
+	// sent to one publisher for one track.
+	DefaultKeyframeInterval = 300 * time.Millisecond
+)
+
+// Config configures an Engine.
+type Config struct {
+	// UDPAddr is the listen address of the shared ICE UDP socket
+	// (DefaultUDPAddr). Loopback only unless PublicIPs is set.
+	UDPAddr string
+	// PublicIPs, when set, replace the host candidate addresses
+	// (NAT 1:1) for use beyond loopback.
+	PublicIPs []string
+	// KeyframeInterval rate-limits PLIs per publication (DefaultKeyframeInterval).
+	KeyframeInterval time.Duration
+	// Logger receives the engine's logs (slog.Default when nil).
+	Logger *slog.Logger
+}
+
+// Stats are the engine's forwarding counters. All fields are safe for
+// concurrent use; they only grow.
+type Stats struct {
+	PacketsIn, BytesIn    atomic.Uint64 // RTP read from publishers
+	PacketsOut, BytesOut  atomic.Uint64 // RTP written to subscribers
+	PacketsHeld           atomic.Uint64 // RTP not forwarded (muted, blocked, paused)
+	KeyframeRequests      atomic.Uint64 // PLIs sent to publishers
+	KeyframeRequestsMuted atomic.Uint64 // PLI/FIR from subscribers absorbed by the rate limit
+}
+
+// Engine holds what all peers share: the pion API and the UDP socket.
+// It is safe for concurrent use.
+type Engine struct {
+	api    *webrtc.API
+	conn   net.PacketConn
+	mux    ice.UDPMux
+	log    *slog.Logger
+	kfGap  time.Duration
+	stats  Stats
+	mu     sync.Mutex
+	peers  map[*Peer]struct{}
+	closed bool
+}
+
+// New creates an Engine listening on cfg.UDPAddr.
+func New(cfg Config) (*Engine, error) {
+	if cfg.UDPAddr == "" {
+		cfg.UDPAddr = DefaultUDPAddr
+	}
+	if cfg.KeyframeInterval <= 0 {
+		cfg.KeyframeInterval = DefaultKeyframeInterval
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	addr, err := net.ResolveUDPAddr("udp4", cfg.UDPAddr)
+	if err != nil {
+		return nil, fmt.Errorf("sfu: media address %q: %w", cfg.UDPAddr, err)
+	}
+	conn, err := net.ListenUDP("udp4", addr)
+	if err != nil {
+		return nil, fmt.Errorf("sfu: listen media UDP %s: %w", cfg.UDPAddr, err)
+	}
+	e := &Engine{conn: conn, log: cfg.Logger, kfGap: cfg.KeyframeInterval, peers: map[*Peer]struct{}{}}
+	e.mux = webrtc.NewICEUDPMux(nil, conn)
+	api, err := newAPI(e.mux, conn.LocalAddr().(*net.UDPAddr), cfg.PublicIPs)
+	if err != nil {
+		_ = e.mux.Close()
+		return nil, err
+	}
+	e.api = api
+	return e, nil
+}
+
+// newAPI builds the pion API: codecs, header extensions, interceptors and
+// network settings shared by every peer.
+func newAPI(mux ice.UDPMux, local *net.UDPAddr, publicIPs []string) (*webrtc.API, error) {
+	m, err := NewMediaEngine()
+	if err != nil {
+		return nil, err
+	}
+	ir := &interceptor.Registry{}
+	// NACK generator on publisher legs, capped (field notes: amplification);
+	// responder with a retransmission buffer on subscriber legs.
+	if err := webrtc.ConfigureNackWithOptions(m, ir,
+		[]nack.GeneratorOption{nack.GeneratorMaxNacksPerPacket(2)}); err != nil {
+		return nil, fmt.Errorf("sfu: nack interceptors: %w", err)
+	}
+	if err := webrtc.ConfigureRTCPReports(ir); err != nil {
+		return nil, fmt.Errorf("sfu: rtcp report interceptors: %w", err)
+	}
+	se := webrtc.SettingEngine{}
+	se.SetICEUDPMux(mux)
+	se.SetNetworkTypes([]webrtc.NetworkType{webrtc.NetworkTypeUDP4})
+	se.SetICEMulticastDNSMode(ice.MulticastDNSModeDisabled)
+	if local.IP.IsLoopback() {
+		se.SetIncludeLoopbackCandidate(true)
+	}
+	if len(publicIPs) > 0 {
+		se.SetNAT1To1IPs(publicIPs, webrtc.ICECandidateTypeHost)
+	}
+	return webrtc.NewAPI(webrtc.WithMediaEngine(m), webrtc.WithInterceptorRegistry(ir),
+		webrtc.WithSettingEngine(se)), nil
+}
+
+// NewMediaEngine returns the codecs and header extensions of the reference
+// service: VP8, H.264 (constrained baseline, packetization-mode 1) and Opus,
+// with abs-capture-time on both kinds and ssrc-audio-level on audio. Clients
+// may use it to match the server exactly.
+func NewMediaEngine() (*webrtc.MediaEngine, error) {
+	m := &webrtc.MediaEngine{}
+	fb := []webrtc.RTCPFeedback{{Type: "ccm", Parameter: "fir"}, {Type: "nack"}, {Type: "nack", Parameter: "pli"}}
+	codecs := []struct {
+		c    webrtc.RTPCodecParameters
+		kind webrtc.RTPCodecType
+	}{
+		{webrtc.RTPCodecParameters{RTPCodecCapability: webrtc.RTPCodecCapability{
+			MimeType: webrtc.MimeTypeVP8, ClockRate: 90000, RTCPFeedback: fb}, PayloadType: 96}, webrtc.RTPCodecTypeVideo},
+		{webrtc.RTPCodecParameters{RTPCodecCapability: webrtc.RTPCodecCapability{
+			MimeType: webrtc.MimeTypeH264, ClockRate: 90000, RTCPFeedback: fb,
+			SDPFmtpLine: "level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f"}, PayloadType: 102}, webrtc.RTPCodecTypeVideo},
+		{webrtc.RTPCodecParameters{RTPCodecCapability: webrtc.RTPCodecCapability{
+			MimeType: webrtc.MimeTypeOpus, ClockRate: 48000, Channels: 2,
+			SDPFmtpLine: "minptime=10;useinbandfec=1"}, PayloadType: 111}, webrtc.RTPCodecTypeAudio},
+	}
+	for _, c := range codecs {
+		if err := m.RegisterCodec(c.c, c.kind); err != nil {
+			return nil, fmt.Errorf("sfu: register codec %s: %w", c.c.MimeType, err)
+		}
+	}
+	exts := []struct {
+		uri  string
+		kind webrtc.RTPCodecType
+	}{
+		{AbsCaptureTimeURI, webrtc.RTPCodecTypeVideo},
+		{AbsCaptureTimeURI, webrtc.RTPCodecTypeAudio},
+		{AudioLevelURI, webrtc.RTPCodecTypeAudio},
+	}
+	for _, x := range exts {
+		if err := m.RegisterHeaderExtension(webrtc.RTPHeaderExtensionCapability{URI: x.uri}, x.kind); err != nil {
+			return nil, fmt.Errorf("sfu: register header extension %s: %w", x.uri, err)
+		}
+	}
+	return m, nil
+}
+
+// Stats returns the engine's counters.
+func (e *Engine) Stats() *Stats { return &e.stats }
+
+// UDPAddr is the address of the shared ICE socket.
+func (e *Engine) UDPAddr() net.Addr { return e.conn.LocalAddr() }
+
+// Close closes every peer still open, then the UDP socket. It is idempotent.
+func (e *Engine) Close() error {
+	e.mu.Lock()
+	if e.closed {
+		e.mu.Unlock()
+		return nil
+	}
+	e.closed = true
+	peers := make([]*Peer, 0, len(e.peers))
+	for p := range e.peers {
+		peers = append(peers, p)
+	}
+	e.mu.Unlock()
+	for _, p := range peers {
+		_ = p.Close()
+	}
+	return e.mux.Close()
+}
+
+func (e *Engine) forget(p *Peer) {
+	e.mu.Lock()
+	delete(e.peers, p)
+	e.mu.Unlock()
+}
