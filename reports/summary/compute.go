@@ -1,0 +1,283 @@
+package summary
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+
+	"github.com/roombot/roombot/codes"
+	"github.com/roombot/roombot/reports"
+)
+
+// joinAcc accumulates join figures.
+type joinAcc struct {
+	entered, failed int
+	joinMs, ttffMs  values
+}
+
+func (a *joinAcc) event(e reports.Event) {
+	switch e.Event {
+	case reports.EvEntered:
+		a.entered++
+		a.joinMs.add(e.Value)
+	case reports.EvEnterFailed:
+		a.failed++
+	case reports.EvFirstFrame:
+		a.ttffMs.add(e.Value)
+	}
+}
+
+func (a *joinAcc) result() Joins {
+	j := Joins{Attempts: a.entered + a.failed, Entered: a.entered, Failed: a.failed,
+		JoinMs: NewDist(a.joinMs), TTFFMs: NewDist(a.ttffMs)}
+	if j.Attempts > 0 {
+		r := float64(j.Entered) / float64(j.Attempts)
+		j.Rate = &r
+	}
+	return j
+}
+
+// statsAcc accumulates sample figures.
+type statsAcc struct {
+	n                                   int
+	tx, rx, loss, jitter, rtt, fps, e2e values
+	freezes, freezeMs, freezeDur        values
+	freezeN                             int
+	txPk, rxPk, lost, nacks, plis, firs int64
+}
+
+func (a *statsAcc) sample(s reports.Sample) {
+	a.n++
+	a.tx.add(s.TxKbps)
+	a.rx.add(s.RxKbps)
+	a.loss.add(s.RxLossPct)
+	a.jitter.addPtr(s.JitterMs)
+	a.rtt.addPtr(s.RTTMs)
+	a.fps.add(s.FPS)
+	a.e2e.addPtr(s.E2EMs)
+	a.freezes.add(float64(s.Freezes))
+	a.freezeMs.add(s.FreezeMs)
+	a.freezeN += s.Freezes
+	a.txPk += int64(s.TxPackets)
+	a.rxPk += int64(s.RxPackets)
+	a.lost += s.RxLost
+	a.nacks += int64(s.NACKs)
+	a.plis += int64(s.PLIs)
+	a.firs += int64(s.FIRs)
+}
+
+func (a *statsAcc) event(e reports.Event) {
+	if e.Event == reports.EvFreezeEnd {
+		a.freezeDur.add(e.Value)
+	}
+}
+
+func (a *statsAcc) result() Stats {
+	s := Stats{Samples: a.n, TxKbps: NewDist(a.tx), RxKbps: NewDist(a.rx), LossPct: NewDist(a.loss),
+		JitterMs: NewDist(a.jitter), RTTMs: NewDist(a.rtt), FPS: NewDist(a.fps), E2EMs: NewDist(a.e2e),
+		Freezes: NewDist(a.freezes), FreezeMs: NewDist(a.freezeMs), FreezeDur: NewDist(a.freezeDur), FreezeN: a.freezeN,
+		TxPackets: a.txPk, RxPackets: a.rxPk, RxLost: a.lost, NACKs: a.nacks, PLIs: a.plis, FIRs: a.firs}
+	if a.rxPk+a.lost > 0 && a.lost >= 0 {
+		r := 100 * float64(a.lost) / float64(a.rxPk+a.lost)
+		s.RxLossRate = &r
+	}
+	return s
+}
+
+// group is the figures of the run, one room or one user.
+type group struct {
+	joins  joinAcc
+	stats  statsAcc
+	errors int
+	users  map[string]bool
+	shard  string
+	user   string
+	room   string
+}
+
+func newGroup() *group { return &group{users: map[string]bool{}} }
+
+func (g *group) event(e reports.Event) {
+	g.joins.event(e)
+	g.stats.event(e)
+	if IsError(e) {
+		g.errors++
+	}
+}
+
+// userKey tells bots of different shards apart: two machines may both run "u1".
+func userKey(shard, user string) string { return shard + "\x00" + user }
+
+// Compute summarizes d. It never fails: what cannot be computed is zero,
+// null or said in Notes.
+func Compute(d *reports.Dataset) *Summary {
+	run, rooms, users := newGroup(), map[string]*group{}, map[string]*group{}
+	at := func(m map[string]*group, k string) *group {
+		g, ok := m[k]
+		if !ok {
+			g = newGroup()
+			m[k] = g
+		}
+		return g
+	}
+	codeN, nameN := map[int]int{}, map[NameCount]int{}
+	var w WriterSummary
+	var overloads []string
+	for _, e := range d.Events {
+		run.event(e)
+		if e.Code != 0 {
+			codeN[e.Code]++
+		}
+		nameN[NameCount{Kind: e.Kind, Event: e.Event}]++
+		if e.Room != "" {
+			r := at(rooms, e.Room)
+			r.event(e)
+			if e.User != "" {
+				r.users[userKey(e.Shard, e.User)] = true
+			}
+		}
+		if e.User != "" {
+			u := at(users, userKey(e.Shard, e.User))
+			u.event(e)
+			u.shard, u.user = e.Shard, e.User
+			if e.Room != "" {
+				u.room = e.Room
+			}
+			run.users[userKey(e.Shard, e.User)] = true
+		}
+		switch e.Event {
+		case reports.EvDropped:
+			w.Dropped += int(e.Value)
+			w.Reasons = append(w.Reasons, prefix(e.Shard, e.Message))
+		case reports.EvOverload:
+			overloads = append(overloads, prefix(e.Shard, e.Message))
+		}
+	}
+	for _, s := range d.Samples {
+		run.stats.sample(s)
+		run.users[userKey(s.Shard, s.User)] = true
+		u := at(users, userKey(s.Shard, s.User))
+		u.stats.sample(s)
+		u.shard, u.user = s.Shard, s.User
+		if s.Room != "" {
+			u.room = s.Room
+			r := at(rooms, s.Room)
+			r.stats.sample(s)
+			r.users[userKey(s.Shard, s.User)] = true
+		}
+	}
+
+	sum := &Summary{Run: runOf(d), Joins: run.joins.result(), Stats: run.stats.result(), Writer: w}
+	sum.Run.Users, sum.Run.Rooms = len(run.users), len(rooms)
+	sum.Events = Events{Total: len(d.Events), Errors: run.errors}
+	for c, n := range codeN {
+		sum.Events.ByCode = append(sum.Events.ByCode, CodeCount{Code: c, Text: codes.Text(c), Count: n, Error: c < 0})
+	}
+	slices.SortFunc(sum.Events.ByCode, func(a, b CodeCount) int { return cmp.Compare(a.Code, b.Code) })
+	for k, n := range nameN {
+		k.Count = n
+		sum.Events.ByName = append(sum.Events.ByName, k)
+	}
+	slices.SortFunc(sum.Events.ByName, func(a, b NameCount) int {
+		return cmp.Or(cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Event, b.Event))
+	})
+	for name, g := range rooms {
+		sum.Rooms = append(sum.Rooms, Room{Room: name, Users: len(g.users), Joins: g.joins.result(), Errors: g.errors, Stats: g.stats.result()})
+	}
+	slices.SortFunc(sum.Rooms, func(a, b Room) int { return compareNatural(a.Room, b.Room) })
+	for _, g := range users {
+		sum.Users = append(sum.Users, User{Shard: g.shard, User: g.user, Room: g.room, Joins: g.joins.result(), Errors: g.errors, Stats: g.stats.result()})
+	}
+	slices.SortFunc(sum.Users, func(a, b User) int {
+		return cmp.Or(cmp.Compare(a.Shard, b.Shard), compareNatural(a.User, b.User))
+	})
+	sum.Checks = checksOf(d)
+	sum.Health = healthOf(d, w, overloads)
+	sum.Notes = append(sum.Notes, d.Notes...)
+	if len(d.Samples) == 0 {
+		sum.Notes = append(sum.Notes, "no stats samples were recorded: bitrate, loss, jitter, RTT, fps and e2e are unknown")
+	}
+	return sum
+}
+
+func prefix(shard, s string) string {
+	if shard == "" {
+		return s
+	}
+	return shard + ": " + s
+}
+
+// runOf fills the run's identity, taking times from the lines when run.json
+// has none (a killed run).
+func runOf(d *reports.Dataset) Run {
+	i := d.Info
+	r := Run{Name: i.Name, Scenario: i.Scenario, Target: i.Target, Seed: i.Seed, Started: i.Started, Ended: i.Ended,
+		Interrupted: i.Interrupted, Error: i.Error, EventLines: len(d.Events), StatsLines: len(d.Samples)}
+	for _, s := range i.Shards {
+		r.Shards = append(r.Shards, s.Shard)
+	}
+	first, last := Span(d)
+	if r.Started.IsZero() {
+		r.Started = first
+	}
+	if r.Ended.IsZero() {
+		r.Ended = last
+	}
+	if !r.Started.IsZero() && r.Ended.After(r.Started) {
+		r.DurationS = r.Ended.Sub(r.Started).Seconds()
+	}
+	return r
+}
+
+func checksOf(d *reports.Dataset) Checks {
+	c := Checks{List: []CheckResult{}}
+	for _, run := range d.Runs() {
+		for _, ch := range run.Checks {
+			c.List = append(c.List, CheckResult{Shard: run.Shard, Check: ch})
+			c.Total++
+			if ch.Passed {
+				c.Passed++
+			} else {
+				c.Failed++
+			}
+		}
+	}
+	return c
+}
+
+// healthOf combines the shards' health (worst of each) and adds the
+// writer's drops and overload events to the notes.
+func healthOf(d *reports.Dataset, w WriterSummary, overloads []string) Health {
+	h := Health{Health: d.Info.Health}
+	if len(d.Info.Shards) > 0 {
+		h.Health = reports.Health{}
+		for _, s := range d.Info.Shards {
+			sh := s.Health
+			h.Shards = append(h.Shards, ShardHealth{Shard: s.Shard, Health: sh})
+			h.CPUPctAvg = max(h.CPUPctAvg, sh.CPUPctAvg)
+			h.CPUPctMax = max(h.CPUPctMax, sh.CPUPctMax)
+			h.Cores += sh.Cores
+			h.MediaLagP99Ms = max(h.MediaLagP99Ms, sh.MediaLagP99Ms)
+			h.MediaLagMaxMs = max(h.MediaLagMaxMs, sh.MediaLagMaxMs)
+			h.ActionLagP99Ms = max(h.ActionLagP99Ms, sh.ActionLagP99Ms)
+			h.ActionLagMaxMs = max(h.ActionLagMaxMs, sh.ActionLagMaxMs)
+			h.MaxRSSMB = max(h.MaxRSSMB, sh.MaxRSSMB)
+			h.Overloaded = h.Overloaded || sh.Overloaded
+			for _, n := range sh.Notes {
+				h.Notes = append(h.Notes, prefix(s.Shard, n))
+			}
+		}
+	}
+	h.Notes = slices.Clone(h.Notes)
+	for _, o := range overloads {
+		if o != "" && !slices.Contains(h.Notes, o) {
+			h.Notes = append(h.Notes, o)
+			h.Overloaded = true
+		}
+	}
+	if w.Dropped > 0 {
+		h.Overloaded = true
+		h.Notes = append(h.Notes, fmt.Sprintf("the run directory writer dropped %d lines: figures are computed from incomplete data", w.Dropped))
+	}
+	return h
+}
