@@ -1,0 +1,320 @@
+package scenario
+
+import (
+	"fmt"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Actions is every timeline action, with what it needs.
+var Actions = map[string]string{
+	"start":         "users join (again)",
+	"stop":          "users leave",
+	"mute":          "users mute their microphone",
+	"unmute":        "users unmute",
+	"camera_on":     "users turn their camera on",
+	"camera_off":    "users turn their camera off",
+	"switch_camera": "users switch between front and back camera",
+	"block_audio":   "users stop receiving the remote users' audio (remote: selector)",
+	"unblock_audio": "users receive the remote users' audio again",
+	"block_video":   "users stop receiving the remote users' video",
+	"unblock_video": "users receive the remote users' video again",
+	"send_im":       "users send an IM message (text, custom; to: a user for C2C)",
+	"pause":         "users pause pushing and playing",
+	"resume":        "users resume",
+	"set_beauty":    "users set the beauty level (level: 0-9)",
+	"mark":          "a named instant of the run (name:)",
+	"fault":         "a fault through the room service's admin API (fault:)",
+}
+
+func actionNames() []string {
+	out := make([]string, 0, len(Actions))
+	for a := range Actions {
+		out = append(out, a)
+	}
+	return sortStrings(out)
+}
+
+var nameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]*$`)
+
+// userIDRE is what the reference accepts as a userID (letters, digits,
+// underscore, hyphen; at most 32 bytes).
+var userIDRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,32}$`)
+
+var resolutionRE = regexp.MustCompile(`^[1-9][0-9]{1,4}x[1-9][0-9]{1,4}$`)
+
+// validator collects semantic errors, each placed at the value it is about.
+type validator struct {
+	c    *Config
+	errs ValidationErrors
+}
+
+func (v *validator) errorf(path, hint, format string, args ...any) {
+	v.errs = append(v.errs, &ValidationError{Pos: v.c.PosOf(path), Path: path, Msg: fmt.Sprintf(format, args...), Hint: hint})
+}
+
+// validate checks what the types cannot, fills defaults and lays out the
+// users, steps and marks that the plan is built from.
+func validate(c *Config) ValidationErrors {
+	v := &validator{c: c}
+	if c.Duration == 0 {
+		c.Duration = Duration(DefaultDuration)
+	}
+	if c.Duration.D() > 24*time.Hour {
+		v.errorf("duration", "split very long runs", "duration %s is longer than 24h", c.Duration)
+	}
+	if c.Name == "" {
+		c.Name = "scenario"
+	}
+	v.target()
+	v.rooms()
+	v.groups()
+	if len(v.errs) > 0 {
+		return v.errs // selectors and times mean nothing without valid groups
+	}
+	c.roster = buildRoster(c)
+	v.uniqueUsers()
+	v.arrival()
+	v.timeline()
+	v.behaviour()
+	v.assertions()
+	return v.errs
+}
+
+func (v *validator) target() {
+	t := v.c.Target
+	if t.URL != "" {
+		if u, err := url.Parse(t.URL); err != nil || (u.Scheme != "ws" && u.Scheme != "wss") || u.Host == "" {
+			v.errorf("target.url", "the reference service's signaling URL, e.g. ws://127.0.0.1:8080/signal; omit it for the embedded service", "bad target URL %q", t.URL)
+		}
+	}
+	if t.AdminURL != "" {
+		if u, err := url.Parse(t.AdminURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			v.errorf("target.admin_url", "e.g. http://127.0.0.1:8081", "bad admin URL %q", t.AdminURL)
+		}
+	}
+	cr := v.c.Credentials
+	if cr.SignURL != "" {
+		if u, err := url.Parse(cr.SignURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			v.errorf("credentials.sign_url", "e.g. http://127.0.0.1:8090/sign", "bad signing service URL %q", cr.SignURL)
+		}
+	}
+}
+
+func (v *validator) rooms() {
+	r := v.c.Rooms
+	switch {
+	case r.Count < 0:
+		v.errorf("rooms.count", "", "room count %d is negative", r.Count)
+	case len(r.IDs) > 0 && (r.Count > 0 || r.Pattern != "" || r.FirstID != 0):
+		v.errorf("rooms", "give a count (with first_id or pattern) or a list of ids, not both", "rooms: ids conflicts with count/first_id/pattern")
+	case r.Pattern != "" && r.FirstID != 0:
+		v.errorf("rooms.pattern", "string room IDs come from the pattern; drop first_id", "rooms: pattern conflicts with first_id")
+	case r.Count == 0 && len(r.IDs) == 0 && v.c.pos["rooms"] == (Pos{}):
+		v.c.Rooms.Count = 1
+	case r.Count == 0 && len(r.IDs) == 0:
+		v.errorf("rooms", "e.g. rooms: 3, or rooms: [1001, 1002]", "no rooms")
+	}
+	if r.Pattern != "" && !strings.Contains(r.Pattern, "{n}") && r.Count > 1 {
+		v.errorf("rooms.pattern", `include {n}, e.g. "room-{n}"`, "pattern %q gives every room the same ID", r.Pattern)
+	}
+	if r.Count > 100000 {
+		v.errorf("rooms.count", "", "%d rooms is more than 100000", r.Count)
+	}
+	if uint64(r.FirstID)+uint64(max(r.Count, 1))-1 > 4294967295 {
+		v.errorf("rooms.first_id", "room IDs are 1..4294967295", "first_id %d + count %d overflows the room ID", r.FirstID, r.Count)
+	}
+	seen := map[uint32]bool{}
+	for i, id := range r.IDs {
+		p := fmt.Sprintf("rooms[%d]", i)
+		if v.c.pos["rooms.ids"] != (Pos{}) {
+			p = fmt.Sprintf("rooms.ids[%d]", i)
+		}
+		if id == 0 {
+			v.errorf(p, "room IDs are 1..4294967295", "room ID 0 is invalid")
+		}
+		if seen[id] {
+			v.errorf(p, "", "room %d listed twice", id)
+		}
+		seen[id] = true
+	}
+}
+
+func (v *validator) groups() {
+	c := v.c
+	if len(c.Groups) == 0 {
+		v.errorf("groups", "add e.g. groups: [{name: hosts, per_room: 2}]", "no groups of users")
+		return
+	}
+	rooms := map[string]bool{}
+	var roomNames []string
+	for _, r := range buildRooms(c) {
+		rooms[r.Name()] = true
+		roomNames = append(roomNames, r.Name())
+	}
+	names := map[string]bool{}
+	total := 0
+	for i := range c.Groups {
+		g := &c.Groups[i]
+		p := fmt.Sprintf("groups[%d]", i)
+		switch {
+		case g.Name == "":
+			v.errorf(p, "add name: hosts", "group without a name")
+		case !nameRE.MatchString(g.Name):
+			v.errorf(p+".name", "letters, digits, _, - and .", "bad group name %q", g.Name)
+		case names[g.Name]:
+			v.errorf(p+".name", "group names must be unique", "group %q defined twice", g.Name)
+		}
+		names[g.Name] = true
+		switch {
+		case g.Count < 0 || g.PerRoom < 0:
+			v.errorf(p, "", "negative user count")
+		case g.Count > 0 && g.PerRoom > 0:
+			v.errorf(p+".per_room", "give count (spread over the rooms) or per_room, not both", "count and per_room both set")
+		case g.Count == 0 && g.PerRoom == 0:
+			v.errorf(p, "add count: N or per_room: N", "group %q has no users", g.Name)
+		}
+		nRooms := len(g.Rooms)
+		if nRooms == 0 {
+			nRooms = len(roomNames)
+		}
+		total += g.Count + g.PerRoom*nRooms
+		for j, r := range g.Rooms {
+			if !rooms[r] {
+				v.errorf(fmt.Sprintf("%s.rooms[%d]", p, j), didYouMean(r, roomNames), "undefined room %q", r)
+			}
+		}
+		if g.UserID != "" && g.Count+g.PerRoom*nRooms > 1 && !strings.Contains(g.UserID, "{i}") && !strings.Contains(g.UserID, "{n}") {
+			v.errorf(p+".user_id", `include {i}, e.g. "host-{i}"`, "user_id pattern %q gives every user the same ID", g.UserID)
+		}
+		v.oneOf(p+".role", &g.Role, "anchor", "anchor", "audience")
+		v.oneOf(p+".recvmode", &g.RecvMode, "all", "all", "audio", "video", "none")
+		v.oneOf(p+".join", &g.Join, "auto", "auto", "manual")
+		v.oneOf(p+".media.codec", &g.Media.Codec, "vp8", "vp8", "h264")
+		if g.Media.Fixture == "" {
+			g.Media.Fixture = "default"
+		}
+		if g.Media.Resolution != "" && !resolutionRE.MatchString(g.Media.Resolution) {
+			v.errorf(p+".media.resolution", "write WIDTHxHEIGHT, e.g. 640x480", "bad resolution %q", g.Media.Resolution)
+		}
+		if g.Permissions != nil && g.Permissions.Privileges > 255 {
+			v.errorf(p+".permissions.privileges", "privilege bits are 0..255 (255 = all)", "privileges %d out of range", g.Permissions.Privileges)
+		}
+		if n := g.Network; n != nil && (n.DelayMs < 0 || n.JitterMs < 0 || n.LossPct < 0 || n.LossPct > 100 || n.RateKbps < 0) {
+			v.errorf(p+".network", "delay/jitter ≥ 0 ms, loss 0..100 %, rate ≥ 0 kbps", "bad network impairment")
+		}
+	}
+	if total > 100000 {
+		v.errorf("groups", "split the run over machines", "%d users is more than 100000", total)
+	}
+}
+
+// oneOf checks an enumerated string field and fills its default.
+func (v *validator) oneOf(path string, s *string, def string, allowed ...string) {
+	if *s == "" {
+		*s = def
+		return
+	}
+	for _, a := range allowed {
+		if *s == a {
+			return
+		}
+	}
+	v.errorf(path, didYouMean(*s, allowed), "unknown value %q", *s)
+}
+
+func (v *validator) uniqueUsers() {
+	seen := map[string]string{}
+	for _, u := range v.c.roster.users {
+		gp := v.groupPath(u.Group)
+		if !userIDRE.MatchString(u.ID) {
+			v.errorf(gp+".user_id", "userIDs are 1-32 letters, digits, _ or -", "user ID %q is invalid", u.ID)
+			return
+		}
+		if other, dup := seen[u.ID]; dup {
+			v.errorf(gp+".user_id", "use {i}, {room} or {n} in user_id patterns so that IDs differ", "user ID %q is used by groups %q and %q", u.ID, other, u.Group)
+			return
+		}
+		seen[u.ID] = u.Group
+	}
+}
+
+func (v *validator) groupPath(name string) string {
+	for i, g := range v.c.Groups {
+		if g.Name == name {
+			return fmt.Sprintf("groups[%d]", i)
+		}
+	}
+	return "groups"
+}
+
+// selector resolves sel at path, reporting a mistake there.
+func (v *validator) selector(path string, sel Selector) []*User {
+	users, hint, err := v.c.roster.selectUsers(sel)
+	if err != nil {
+		v.errorf(path, hint, "%v", err)
+	}
+	return users
+}
+
+func (v *validator) arrival() {
+	a := &v.c.Arrival
+	v.oneOf("arrival.shape", &a.Shape, "linear", "linear", "ramp", "steps", "poisson")
+	if a.Rate < 0 || a.From < 0 {
+		v.errorf("arrival.rate", "", "arrival rate is negative")
+	}
+	if a.Rate == 0 {
+		a.Rate = DefaultRate
+	}
+	if a.Rate > 10000 {
+		v.errorf("arrival.rate", "", "arrival rate %v/s is more than 10000/s", a.Rate)
+	}
+	switch a.Shape {
+	case "ramp":
+		if a.Over == 0 {
+			v.errorf("arrival.shape", "add over: 30s (the ramp duration)", "a ramp needs over:")
+		}
+	case "steps":
+		if len(a.Steps) == 0 {
+			v.errorf("arrival.shape", "add steps: [{rate: 2, for: 10s}, {rate: 5, for: 10s}]", "steps arrival without steps")
+		}
+		for i, s := range a.Steps {
+			if s.Rate <= 0 {
+				v.errorf(fmt.Sprintf("arrival.steps[%d].rate", i), "", "step rate must be > 0")
+			}
+			if s.For == 0 && i < len(a.Steps)-1 {
+				v.errorf(fmt.Sprintf("arrival.steps[%d]", i), "add for: 10s", "step needs a duration")
+			}
+		}
+	default:
+		if len(a.Steps) > 0 {
+			v.errorf("arrival.steps", "set shape: steps", "steps given for shape %q", a.Shape)
+		}
+	}
+	auto := 0
+	for _, u := range v.c.roster.users {
+		if u.Auto {
+			auto++
+		}
+	}
+	if a.Total < 0 || a.Total > auto {
+		v.errorf("arrival.total", fmt.Sprintf("the auto-join groups have %d users", auto), "arrival total %d out of range", a.Total)
+	}
+	if a.Start.D() >= v.c.Duration.D() {
+		v.errorf("arrival.start", "", "arrival starts at %s, after the run's end (%s)", a.Start, v.c.Duration)
+	}
+}
+
+func sortStrings(s []string) []string {
+	for i := 1; i < len(s); i++ {
+		for j := i; j > 0 && s[j] < s[j-1]; j-- {
+			s[j], s[j-1] = s[j-1], s[j]
+		}
+	}
+	return s
+}
+
+func quote(s string) string { return strconv.Quote(s) }
