@@ -1,0 +1,65 @@
+package signsvc
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/roombot/roombot/signature"
+)
+
+// Defaults, reused as `roombot sign serve` flag defaults.
+const (
+	// DefaultExpire is how long issued userSigs and privateMapKeys last.
+	DefaultExpire = 24 * time.Hour
+	// DefaultPrivileges is what an issued privateMapKey grants.
+	DefaultPrivileges = signature.PrivAll
+	// Path is where the service answers.
+	Path = "/api/sign"
+	// MaxBodyBytes bounds a request body; a real one is under 100 bytes.
+	MaxBodyBytes = 4 << 10
+)
+
+// Option configures a Service.
+type Option func(*Service) error
+
+// WithExpire sets the validity of issued credentials (whole seconds, ≥ 1s).
+func WithExpire(d time.Duration) Option {
+	return func(s *Service) error {
+		if d < time.Second {
+			return fmt.Errorf("signsvc: expire %v, want at least 1s", d)
+		}
+		s.expire = d
+		return nil
+	}
+}
+
+// WithPrivileges sets the privileges of issued privateMapKeys.
+func WithPrivileges(p signature.Privilege) Option {
+	return func(s *Service) error {
+		s.privileges = p
+		return nil
+	}
+}
+
+// WithBearerToken requires "Authorization: Bearer <token>" on every request
+// (no check when token is empty). The token is compared in constant time and
+// never logged or echoed.
+func WithBearerToken(token string) Option {
+	return func(s *Service) error {
+		s.token = []byte(token)
+		return nil
+	}
+}
+
+// WithUserIDs sets the generator of userIDs for requests without one
+// (default: "user_" and 12 random hex digits). Generated IDs must pass
+// signature.ValidateUserID.
+func WithUserIDs(gen func() (string, error)) Option {
+	return func(s *Service) error {
+		if gen == nil {
+			return fmt.Errorf("signsvc: nil userID generator")
+		}
+		s.newUserID = gen
+		return nil
+	}
+}
