@@ -1,0 +1,183 @@
+package bot
+
+import (
+	"time"
+
+	"github.com/pion/webrtc/v4"
+	"github.com/roombot/roombot/codes"
+	"github.com/roombot/roombot/reports"
+	"github.com/roombot/roombot/signaling"
+)
+
+// remoteUser is another participant as this bot sees it.
+type remoteUser struct {
+	member signaling.Member
+	// recvAudio and recvVideo are this bot's blocks (true = receive).
+	recvAudio, recvVideo bool
+	tracks               []*remoteTrack
+}
+
+// remoteTrack is one received track, its analysis and the counters of the
+// last stats sample.
+type remoteTrack struct {
+	user, kind string
+	track      *webrtc.TrackRemote
+	ssrc       uint32
+	an         analyzer
+	arrived    time.Time
+	last       rxCounters
+}
+
+// analyzer is what the bot needs of the media package's receive analysis
+// for one track: feed it every packet, read an interval snapshot.
+type analyzer interface {
+	Packet(pkt []byte, at time.Time)
+	Snapshot(now time.Time) rxSnapshot
+}
+
+// rxSnapshot is the analysis of one track since the previous snapshot.
+type rxSnapshot struct {
+	Frames     uint64
+	FPS        float64
+	Freezes    int
+	FreezeMs   float64
+	E2EMs      *float64
+	AudioLevel *float64
+	Source     string
+}
+
+// rxEvents are the analysis callbacks the bot turns into media events.
+type rxEvents struct {
+	FirstFrame  func(at time.Time)
+	FreezeStart func(at time.Time)
+	FreezeEnd   func(at time.Time, d time.Duration)
+	Source      func(name string)
+}
+
+func (b *Bot) addRemote(m signaling.Member) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if r, ok := b.remotes[m.UserID]; ok {
+		r.member = m
+		return
+	}
+	b.remotes[m.UserID] = &remoteUser{member: m, recvAudio: true, recvVideo: true}
+}
+
+func (b *Bot) removeRemote(id string) {
+	b.mu.Lock()
+	delete(b.remotes, id)
+	b.mu.Unlock()
+}
+
+// remoteMedia raises 1033 / 1034 for what changed.
+func (b *Bot) remoteMedia(e signaling.RemoteMedia) {
+	b.mu.Lock()
+	r, ok := b.remotes[e.UserID]
+	if !ok {
+		r = &remoteUser{member: signaling.Member{UserID: e.UserID}, recvAudio: true, recvVideo: true}
+		b.remotes[e.UserID] = r
+	}
+	prev := r.member
+	r.member.AudioMuted, r.member.VideoOff = e.AudioMuted, e.VideoOff
+	b.mu.Unlock()
+	if !ok || prev.VideoOff != e.VideoOff {
+		b.emit(reports.Event{Kind: reports.KindRoom, Event: reports.EvRemoteVideo, Code: codes.RemoteVideoState,
+			Remote: e.UserID, Track: "video", Message: onOff(!e.VideoOff)})
+	}
+	if !ok || prev.AudioMuted != e.AudioMuted {
+		b.emit(reports.Event{Kind: reports.KindRoom, Event: reports.EvRemoteAudio, Code: codes.RemoteAudioState,
+			Remote: e.UserID, Track: "audio", Message: onOff(!e.AudioMuted)})
+	}
+}
+
+func onOff(on bool) string {
+	if on {
+		return "on"
+	}
+	return "off"
+}
+
+// addRemoteTrack starts the analysis of a remote track and the two readers
+// it needs: RTP (into the analyzer) and the receiver's RTCP (so that sender
+// reports pass the interceptors and RTT/remote stats exist).
+func (b *Bot) addRemoteTrack(e signaling.RemoteTrack) {
+	if e.Track == nil {
+		return
+	}
+	rt := &remoteTrack{user: e.UserID, kind: e.Kind, track: e.Track, ssrc: uint32(e.Track.SSRC()), arrived: b.now()}
+	params := e.Receiver.GetParameters()
+	rt.an = b.host.media.newAnalyzer(e.Track.Codec().MimeType, e.Kind, params.HeaderExtensions, b.rxEvents(rt))
+	b.mu.Lock()
+	r, ok := b.remotes[e.UserID]
+	if !ok {
+		r = &remoteUser{member: signaling.Member{UserID: e.UserID}, recvAudio: true, recvVideo: true}
+		b.remotes[e.UserID] = r
+	}
+	r.tracks = append(r.tracks, rt)
+	b.mu.Unlock()
+
+	b.wg.Add(2)
+	go b.readRTP(rt)
+	go b.readRTCP(e.Receiver)
+}
+
+// rxEvents turns one track's analysis callbacks into media events.
+func (b *Bot) rxEvents(rt *remoteTrack) rxEvents {
+	ev := func(name string) reports.Event {
+		return reports.Event{Kind: reports.KindMedia, Event: name, Remote: rt.user, Track: rt.kind}
+	}
+	return rxEvents{
+		FirstFrame: func(at time.Time) {
+			b.mu.Lock()
+			from := b.enterAt
+			b.mu.Unlock()
+			if rt.arrived.After(from) {
+				from = rt.arrived
+			}
+			e := ev(reports.EvFirstFrame)
+			e.Time, e.Value = at, msSince(at, from)
+			b.emit(e)
+		},
+		FreezeStart: func(at time.Time) {
+			e := ev(reports.EvFreezeStart)
+			e.Time = at
+			b.emit(e)
+		},
+		FreezeEnd: func(at time.Time, d time.Duration) {
+			e := ev(reports.EvFreezeEnd)
+			e.Time, e.Value = at, float64(d)/float64(time.Millisecond)
+			b.emit(e)
+		},
+		Source: func(name string) {
+			e := ev(reports.EvSource)
+			e.Message = name
+			b.emit(e)
+		},
+	}
+}
+
+// readRTP feeds every packet of rt to its analyzer until the track ends.
+// The buffer is reused: no allocation per packet here.
+func (b *Bot) readRTP(rt *remoteTrack) {
+	defer b.wg.Done()
+	buf := make([]byte, 1500)
+	for {
+		n, _, err := rt.track.Read(buf)
+		if err != nil {
+			return
+		}
+		rt.an.Packet(buf[:n], b.now())
+	}
+}
+
+// readRTCP drains a receiver's RTCP so the interceptors see it.
+func (b *Bot) readRTCP(r *webrtc.RTPReceiver) {
+	defer b.wg.Done()
+	buf := make([]byte, 1500)
+	for {
+		if _, _, err := r.Read(buf); err != nil {
+			return
+		}
+	}
+}

@@ -1,0 +1,186 @@
+package bot
+
+import (
+	"time"
+
+	"github.com/pion/interceptor/pkg/stats"
+	"github.com/roombot/roombot/reports"
+)
+
+// rxCounters and txCounters are the cumulative interceptor counters of one
+// track at the previous sample; a sample reports the difference.
+type rxCounters struct {
+	packets, bytes    uint64
+	lost              int64
+	nacks, plis, firs uint32
+}
+
+type txCounters struct {
+	packets, bytes    uint64
+	remoteLost        int64
+	nacks, plis, firs uint32
+}
+
+// statsLoop takes one Sample per interval until Stop.
+func (b *Bot) statsLoop() {
+	defer b.wg.Done()
+	t := time.NewTicker(b.statsEvery)
+	defer t.Stop()
+	last := b.now()
+	for {
+		select {
+		case <-b.stop:
+			return
+		case <-t.C:
+			now := b.now()
+			b.sink.WriteSample(b.sample(now, now.Sub(last)))
+			last = now
+		}
+	}
+}
+
+// sample measures every track over the interval ending at now. Tx figures
+// come from the stats interceptor (what this bot sent, and the receiver
+// reports about it); rx figures from the interceptor (packets, sequence
+// number loss, jitter, the NACK/PLI/FIR this bot sent) and from the track's
+// analysis (frames, freezes, e2e latency, audio level, camera).
+func (b *Bot) sample(now time.Time, iv time.Duration) reports.Sample {
+	secs := iv.Seconds()
+	if secs <= 0 {
+		secs = b.statsEvery.Seconds()
+	}
+	b.mu.Lock()
+	s := reports.Sample{Time: now, User: b.userID, Room: b.room, Interval: secs}
+	local := append([]*localTrack(nil), b.local...)
+	var remote []*remoteTrack
+	for _, r := range b.remotes {
+		remote = append(remote, r.tracks...)
+	}
+	b.mu.Unlock()
+
+	var rtts, jitters, e2es []float64
+	for _, lt := range local {
+		if lt.ssrc == 0 {
+			continue
+		}
+		st := b.getters.get(lt.ssrc)
+		if st == nil {
+			continue
+		}
+		ts := txTrack(lt, st, secs)
+		s.Tracks = append(s.Tracks, ts)
+		s.TxKbps += ts.Kbps
+		s.TxPackets += ts.Packets
+		if ts.RTTMs != nil {
+			rtts = append(rtts, *ts.RTTMs)
+		}
+	}
+	for _, rt := range remote {
+		ts := reports.TrackSample{Dir: reports.Rx, Kind: rt.kind, Remote: rt.user, SSRC: rt.ssrc}
+		if st := b.getters.get(rt.ssrc); st != nil {
+			rxTrack(rt, st, secs, &ts)
+		}
+		snap := rt.an.Snapshot(now)
+		ts.Frames, ts.FPS, ts.Freezes, ts.FreezeMs = snap.Frames, snap.FPS, snap.Freezes, snap.FreezeMs
+		ts.E2EMs, ts.AudioLevel, ts.Source = snap.E2EMs, snap.AudioLevel, snap.Source
+		s.Tracks = append(s.Tracks, ts)
+		s.RxKbps += ts.Kbps
+		s.RxPackets += ts.Packets
+		s.RxLost += ts.Lost
+		s.NACKs += ts.NACKs
+		s.PLIs += ts.PLIs
+		s.FIRs += ts.FIRs
+		if rt.kind == "video" {
+			s.FPS += ts.FPS
+		}
+		s.Freezes += ts.Freezes
+		s.FreezeMs += ts.FreezeMs
+		if ts.JitterMs != nil {
+			jitters = append(jitters, *ts.JitterMs)
+		}
+		if ts.RTTMs != nil {
+			rtts = append(rtts, *ts.RTTMs)
+		}
+		if ts.E2EMs != nil {
+			e2es = append(e2es, *ts.E2EMs)
+		}
+	}
+	if exp := int64(s.RxPackets) + s.RxLost; exp > 0 && s.RxLost > 0 {
+		s.RxLossPct = 100 * float64(s.RxLost) / float64(exp)
+	}
+	s.RTTMs, s.JitterMs, s.E2EMs = mean(rtts), mean(jitters), mean(e2es)
+	return s
+}
+
+// txTrack is one sent track's figures; it advances lt.last.
+func txTrack(lt *localTrack, st *stats.Stats, secs float64) reports.TrackSample {
+	o, ri := st.OutboundRTPStreamStats, st.RemoteInboundRTPStreamStats
+	cur := txCounters{packets: o.PacketsSent, bytes: o.BytesSent, remoteLost: ri.PacketsLost,
+		nacks: o.NACKCount, plis: o.PLICount, firs: o.FIRCount}
+	prev := lt.last
+	lt.last = cur
+	ts := reports.TrackSample{
+		Dir: reports.Tx, Kind: lt.kind, SSRC: lt.ssrc,
+		Kbps:    kbps(cur.bytes-prev.bytes, secs),
+		Packets: cur.packets - prev.packets,
+		Lost:    cur.remoteLost - prev.remoteLost,
+		LossPct: 100 * ri.FractionLost,
+		NACKs:   uint64(cur.nacks - prev.nacks),
+		PLIs:    uint64(cur.plis - prev.plis),
+		FIRs:    uint64(cur.firs - prev.firs),
+	}
+	if ri.PacketsReceived > 0 || ri.RoundTripTimeMeasurements > 0 {
+		ts.JitterMs = ptr(ri.Jitter * 1000)
+	}
+	if ri.RoundTripTimeMeasurements > 0 {
+		ts.RTTMs = ptr(float64(ri.RoundTripTime) / float64(time.Millisecond))
+	}
+	return ts
+}
+
+// rxTrack fills one received track's interceptor figures; it advances
+// rt.last. Loss is from sequence numbers of the primary SSRC: RTX repairs
+// arrive on their own SSRC and do not hide network loss.
+func rxTrack(rt *remoteTrack, st *stats.Stats, secs float64, ts *reports.TrackSample) {
+	in, ro := st.InboundRTPStreamStats, st.RemoteOutboundRTPStreamStats
+	cur := rxCounters{packets: in.PacketsReceived, bytes: in.BytesReceived, lost: in.PacketsLost,
+		nacks: in.NACKCount, plis: in.PLICount, firs: in.FIRCount}
+	prev := rt.last
+	rt.last = cur
+	ts.Kbps = kbps(cur.bytes-prev.bytes, secs)
+	ts.Packets = cur.packets - prev.packets
+	ts.Lost = cur.lost - prev.lost
+	if ts.Lost < 0 {
+		// Late packets counted lost before arrived now: report none and
+		// keep the old mark, so the correction nets out over later intervals.
+		ts.Lost = 0
+		rt.last.lost = prev.lost
+	}
+	if exp := int64(ts.Packets) + ts.Lost; exp > 0 && ts.Lost > 0 {
+		ts.LossPct = 100 * float64(ts.Lost) / float64(exp)
+	}
+	if in.PacketsReceived > 0 {
+		ts.JitterMs = ptr(in.Jitter * 1000)
+	}
+	if ro.RoundTripTimeMeasurements > 0 {
+		ts.RTTMs = ptr(float64(ro.RoundTripTime) / float64(time.Millisecond))
+	}
+	ts.NACKs = uint64(cur.nacks - prev.nacks)
+	ts.PLIs = uint64(cur.plis - prev.plis)
+	ts.FIRs = uint64(cur.firs - prev.firs)
+}
+
+func kbps(bytes uint64, secs float64) float64 { return float64(bytes) * 8 / 1000 / secs }
+
+func ptr(f float64) *float64 { return &f }
+
+func mean(v []float64) *float64 {
+	if len(v) == 0 {
+		return nil
+	}
+	s := 0.0
+	for _, x := range v {
+		s += x
+	}
+	return ptr(s / float64(len(v)))
+}
