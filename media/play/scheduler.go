@@ -1,0 +1,265 @@
+package play
+
+import (
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/HdrHistogram/hdrhistogram-go"
+)
+
+// Scheduler paces many Players with a few goroutines. It is safe for
+// concurrent use. Close stops it and waits for its goroutines.
+type Scheduler struct {
+	nshards int
+	maxLag  time.Duration
+
+	shards    []*shard
+	next      atomic.Uint32 // round-robin shard assignment
+	done      chan struct{}
+	wg        sync.WaitGroup
+	closeOnce sync.Once
+}
+
+// shard is one pacing goroutine with its heap of players.
+type shard struct {
+	s    *Scheduler
+	mu   sync.Mutex // guards heap
+	heap playerHeap
+	wake chan struct{} // capacity 1: a player was added with an earlier due time
+
+	lagMu   sync.Mutex // guards lag and rebases; the shard records, readers snapshot
+	lag     *hdrhistogram.Histogram
+	rebases uint64
+}
+
+// lagMaxMicros bounds the lag histogram (60 s); later frames are clamped.
+const lagMaxMicros = 60_000_000
+
+// NewScheduler starts a Scheduler. The caller owns it and must Close it.
+func NewScheduler(opts ...SchedulerOption) (*Scheduler, error) {
+	s := &Scheduler{nshards: runtime.GOMAXPROCS(0), maxLag: DefaultMaxLag, done: make(chan struct{})}
+	for _, o := range opts {
+		if err := o(s); err != nil {
+			return nil, err
+		}
+	}
+	s.shards = make([]*shard, s.nshards)
+	for i := range s.shards {
+		sh := &shard{s: s, wake: make(chan struct{}, 1), lag: hdrhistogram.New(1, lagMaxMicros, 2)}
+		s.shards[i] = sh
+		s.wg.Add(1)
+		go func() {
+			defer s.wg.Done()
+			sh.run()
+		}()
+	}
+	return s, nil
+}
+
+// Close stops the pacing goroutines and waits for them. Players of a closed
+// scheduler send nothing more. Close is idempotent.
+func (s *Scheduler) Close() error {
+	s.closeOnce.Do(func() {
+		close(s.done)
+		s.wg.Wait()
+	})
+	return nil
+}
+
+// Players returns the number of players currently scheduled (closed players
+// leave at their next due time).
+func (s *Scheduler) Players() int {
+	n := 0
+	for _, sh := range s.shards {
+		sh.mu.Lock()
+		n += len(sh.heap)
+		sh.mu.Unlock()
+	}
+	return n
+}
+
+// LagStats summarises pacing lag: how late frames were written relative to
+// their schedule. A healthy generator keeps P99 within a few milliseconds.
+type LagStats struct {
+	Frames  int64         // frames measured
+	Mean    time.Duration //
+	P50     time.Duration //
+	P90     time.Duration //
+	P99     time.Duration //
+	Max     time.Duration //
+	Rebases uint64        // schedules restarted because a frame was later than the max lag
+}
+
+// Lag returns pacing lag since the start or the last TakeLag.
+func (s *Scheduler) Lag() LagStats { return s.lagStats(false) }
+
+// TakeLag returns pacing lag since the start or the last TakeLag and resets
+// it, for per-interval generator health.
+func (s *Scheduler) TakeLag() LagStats { return s.lagStats(true) }
+
+func (s *Scheduler) lagStats(reset bool) LagStats {
+	all := hdrhistogram.New(1, lagMaxMicros, 2)
+	var rebases uint64
+	for _, sh := range s.shards {
+		sh.lagMu.Lock()
+		all.Merge(sh.lag)
+		rebases += sh.rebases
+		if reset {
+			sh.lag.Reset()
+			sh.rebases = 0
+		}
+		sh.lagMu.Unlock()
+	}
+	us := func(v int64) time.Duration { return time.Duration(v) * time.Microsecond }
+	return LagStats{
+		Frames:  all.TotalCount(),
+		Mean:    time.Duration(all.Mean() * float64(time.Microsecond)),
+		P50:     us(all.ValueAtQuantile(50)),
+		P90:     us(all.ValueAtQuantile(90)),
+		P99:     us(all.ValueAtQuantile(99)),
+		Max:     us(all.Max()),
+		Rebases: rebases,
+	}
+}
+
+// add schedules p on the least recently used shard.
+func (s *Scheduler) add(p *Player) error {
+	select {
+	case <-s.done:
+		return ErrClosed
+	default:
+	}
+	sh := s.shards[int(s.next.Add(1))%len(s.shards)]
+	p.shard = sh
+	sh.push(p)
+	return nil
+}
+
+func (sh *shard) push(p *Player) {
+	sh.mu.Lock()
+	sh.heap.push(p)
+	first := sh.heap[0] == p
+	sh.mu.Unlock()
+	if first {
+		select {
+		case sh.wake <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// run is the shard loop: sleep until the earliest due player, then write
+// every frame that is due.
+func (sh *shard) run() {
+	timer := time.NewTimer(time.Hour)
+	defer timer.Stop()
+	for {
+		sh.mu.Lock()
+		var wait time.Duration = -1
+		var p *Player
+		now := time.Now()
+		if len(sh.heap) > 0 {
+			if d := sh.heap[0].due.Sub(now); d > 0 {
+				wait = d
+			} else {
+				p = sh.heap.pop()
+			}
+		}
+		sh.mu.Unlock()
+
+		if p != nil {
+			lag, rebased, alive := p.tick(now, sh.s.maxLag)
+			if lag >= 0 {
+				sh.record(lag, rebased)
+			}
+			if alive {
+				sh.mu.Lock()
+				sh.heap.push(p)
+				sh.mu.Unlock()
+			}
+			select {
+			case <-sh.s.done:
+				return
+			default:
+			}
+			continue
+		}
+
+		if wait < 0 {
+			wait = time.Hour
+		}
+		timer.Reset(wait)
+		select {
+		case <-sh.s.done:
+			return
+		case <-sh.wake:
+			if !timer.Stop() {
+				<-timer.C
+			}
+		case <-timer.C:
+		}
+	}
+}
+
+func (sh *shard) record(lag time.Duration, rebased bool) {
+	us := max(lag.Microseconds(), 1)
+	sh.lagMu.Lock()
+	_ = sh.lag.RecordValue(min(us, lagMaxMicros))
+	if rebased {
+		sh.rebases++
+	}
+	sh.lagMu.Unlock()
+}
+
+// playerHeap is a binary min-heap of players by due time. Each player keeps
+// its index so the heap never searches.
+type playerHeap []*Player
+
+func (h *playerHeap) push(p *Player) {
+	*h = append(*h, p)
+	h.up(len(*h) - 1)
+}
+
+func (h *playerHeap) pop() *Player {
+	old := *h
+	n := len(old) - 1
+	p := old[0]
+	old[0] = old[n]
+	old[n] = nil
+	*h = old[:n]
+	if n > 0 {
+		h.down(0)
+	}
+	return p
+}
+
+func (h playerHeap) up(i int) {
+	for i > 0 {
+		parent := (i - 1) / 2
+		if !h[i].due.Before(h[parent].due) {
+			return
+		}
+		h[i], h[parent] = h[parent], h[i]
+		i = parent
+	}
+}
+
+func (h playerHeap) down(i int) {
+	for {
+		l := 2*i + 1
+		if l >= len(h) {
+			return
+		}
+		m := l
+		if r := l + 1; r < len(h) && h[r].due.Before(h[l].due) {
+			m = r
+		}
+		if !h[m].due.Before(h[i].due) {
+			return
+		}
+		h[i], h[m] = h[m], h[i]
+		i = m
+	}
+}

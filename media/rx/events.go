@@ -1,0 +1,63 @@
+package rx
+
+import "time"
+
+// Freeze is one video freeze by the W3C rule: no frame from Start to End.
+// A freeze with a zero End is ongoing (reported by CheckFreeze).
+type Freeze struct {
+	Start    time.Time     // completion of the last frame before the gap
+	End      time.Time     // completion of the frame that ended it; zero while ongoing
+	Duration time.Duration // End − Start, or the time frozen so far
+}
+
+// Ongoing reports whether the freeze has not ended yet.
+func (f Freeze) Ongoing() bool { return f.End.IsZero() }
+
+// events collects what to report after the lock is released, so that
+// callbacks may call back into the analyzer.
+type events struct {
+	first      bool
+	firstAt    time.Time
+	freeze     bool
+	freezeEv   Freeze
+	source     bool
+	sourceName string
+}
+
+func (a *Analyzer) fire(ev *events) {
+	if ev.first && a.onFirstFrame != nil {
+		a.onFirstFrame(ev.firstAt)
+	}
+	if ev.freeze && a.onFreeze != nil {
+		a.onFreeze(ev.freezeEv)
+	}
+	if ev.source && a.onSource != nil {
+		a.onSource(ev.sourceName)
+	}
+}
+
+// CheckFreeze reports an ongoing freeze: when no frame has completed for the
+// freeze threshold up to now, the freeze handler is called once with an
+// ongoing Freeze (zero End) and true is returned. The freeze is counted, per
+// the W3C rule, only when the next frame arrives (then the handler is called
+// again with End set). Snapshot calls it; call it more often for earlier
+// freeze-start events.
+func (a *Analyzer) CheckFreeze(now time.Time) bool {
+	a.mu.Lock()
+	if !a.video || a.frozen || a.firstFrame.IsZero() || a.nIntervals < minFreezeSamples {
+		a.mu.Unlock()
+		return false
+	}
+	gap := now.Sub(a.lastFrame)
+	if gap < a.freezeThreshold() {
+		a.mu.Unlock()
+		return false
+	}
+	a.frozen = true
+	f := Freeze{Start: a.lastFrame, Duration: gap}
+	a.mu.Unlock()
+	if a.onFreeze != nil {
+		a.onFreeze(f)
+	}
+	return true
+}

@@ -1,0 +1,30 @@
+package rx
+
+import (
+	"time"
+
+	"github.com/roombot/roombot/media"
+)
+
+// Option configures an Analyzer.
+type Option func(*Analyzer)
+
+// WithExtensions sets the negotiated header extension IDs (also settable
+// later with SetExtensions).
+func WithExtensions(e media.Extensions) Option { return func(a *Analyzer) { a.ext = e } }
+
+// WithRecognizer enables camera recognition from keyframe fingerprints,
+// e.g. WithRecognizer(lib.Recognize).
+func WithRecognizer(r Recognizer) Option { return func(a *Analyzer) { a.recognize = r } }
+
+// WithFreezeHandler is called when a freeze ends (End set, counted) and,
+// from CheckFreeze/Snapshot, when one is seen to be ongoing (End zero).
+func WithFreezeHandler(fn func(Freeze)) Option { return func(a *Analyzer) { a.onFreeze = fn } }
+
+// WithFirstFrameHandler is called once, when the first frame completes.
+func WithFirstFrameHandler(fn func(at time.Time)) Option {
+	return func(a *Analyzer) { a.onFirstFrame = fn }
+}
+
+// WithSourceHandler is called when the recognised camera changes.
+func WithSourceHandler(fn func(source string)) Option { return func(a *Analyzer) { a.onSource = fn } }
