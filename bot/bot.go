@@ -55,8 +55,10 @@ type Bot struct {
 	peers    []*webrtc.PeerConnection
 	emitting emitState
 
-	stop chan struct{} // closed by Stop: ends the bot's goroutines
-	wg   sync.WaitGroup
+	stop    chan struct{} // closed by Stop: ends the bot's goroutines
+	ended   chan struct{} // closed when the session ended (Stop, kick, lost connection)
+	endOnce sync.Once
+	wg      sync.WaitGroup
 }
 
 type state int
@@ -95,6 +97,7 @@ func New(cfg Config, opts ...Option) (*Bot, error) {
 		camera:     cfg.Media.Camera,
 		remotes:    map[string]*remoteUser{},
 		stop:       make(chan struct{}),
+		ended:      make(chan struct{}),
 	}
 	for _, o := range opts {
 		if err := o(b); err != nil {
@@ -218,7 +221,9 @@ func (b *Bot) enter(ctx context.Context) error {
 	b.mu.Lock()
 	b.session = sess
 	b.mu.Unlock()
-	b.startPlayers()
+	if err := b.startPlayers(); err != nil {
+		return err
+	}
 	b.entered(msSince(b.now(), start))
 	if b.statsEvery > 0 {
 		b.wg.Add(1)
@@ -278,6 +283,7 @@ func (b *Bot) teardown(ctx context.Context) error {
 	default:
 		close(b.stop)
 	}
+	b.endOnce.Do(func() { close(b.ended) })
 	var err error
 	if sess != nil {
 		err = sess.Leave(ctx)
@@ -305,5 +311,9 @@ func (b *Bot) teardown(ctx context.Context) error {
 	}
 	return nil
 }
+
+// Done is closed when the bot is out of the room: after Stop, a failed
+// Start, a kick or a lost connection. Stop must still be called.
+func (b *Bot) Done() <-chan struct{} { return b.ended }
 
 func msSince(now, t time.Time) float64 { return float64(now.Sub(t)) / float64(time.Millisecond) }

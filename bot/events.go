@@ -145,6 +145,7 @@ func (b *Bot) sessionEnded() {
 		b.state = stateOut
 	}
 	b.mu.Unlock()
+	b.endOnce.Do(func() { close(b.ended) })
 }
 
 func memberNames(list []signaling.Member) string {

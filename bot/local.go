@@ -58,7 +58,7 @@ func (b *Bot) makeLocalTracks(userID string) error {
 // startPlayers finds the sender of each local track (the driver added
 // them), reads the negotiated header extension IDs and starts playback in
 // the current mute/camera state.
-func (b *Bot) startPlayers() {
+func (b *Bot) startPlayers() error {
 	b.mu.Lock()
 	peers := append([]*webrtc.PeerConnection(nil), b.peers...)
 	b.mu.Unlock()
@@ -71,8 +71,7 @@ func (b *Bot) startPlayers() {
 			}
 		}
 		if lt.sender == nil {
-			b.log.Warn("local track not added by the driver", "user", b.UserID(), "kind", lt.kind)
-			continue
+			return fmt.Errorf("bot %s: the driver did not publish the %s track", b.UserID(), lt.kind)
 		}
 		params := lt.sender.GetParameters()
 		if len(params.Encodings) > 0 {
@@ -81,16 +80,19 @@ func (b *Bot) startPlayers() {
 		ext := media.ExtensionsFromParams(len(params.HeaderExtensions), func(i int) (string, int) {
 			return params.HeaderExtensions[i].URI, params.HeaderExtensions[i].ID
 		})
-		p, err := b.host.media.newPlayer(b.cfg.Media, lt.kind, b.camera, lt.track, ext)
+		b.mu.Lock()
+		off, camera := b.localOff(lt.kind), b.camera
+		b.mu.Unlock()
+		p, err := b.host.media.newPlayer(b.cfg.Media, lt.kind, camera, off, lt.track, ext)
 		if err != nil {
-			b.log.Warn("player", "user", b.UserID(), "kind", lt.kind, "err", err)
-			continue
+			return fmt.Errorf("bot %s: %s player: %w", b.UserID(), lt.kind, err)
 		}
 		b.mu.Lock()
 		lt.player = p
-		p.SetOff(b.localOff(lt.kind))
+		p.SetOff(b.localOff(lt.kind)) // an action may have changed it meanwhile
 		b.mu.Unlock()
 	}
+	return nil
 }
 
 // localOff says whether a local track must be silent now. Callers hold b.mu.

@@ -107,7 +107,13 @@ func (b *Bot) addRemoteTrack(e signaling.RemoteTrack) {
 	}
 	rt := &remoteTrack{user: e.UserID, kind: e.Kind, track: e.Track, ssrc: uint32(e.Track.SSRC()), arrived: b.now()}
 	params := e.Receiver.GetParameters()
-	rt.an = b.host.media.newAnalyzer(e.Track.Codec().MimeType, e.Kind, params.HeaderExtensions, b.rxEvents(rt))
+	b.mu.Lock()
+	start := b.enterAt
+	b.mu.Unlock()
+	if rt.arrived.After(start) {
+		start = rt.arrived
+	}
+	rt.an = b.host.media.newAnalyzer(e.Track.Codec().MimeType, e.Kind, params.HeaderExtensions, start, b.rxEvents(rt))
 	b.mu.Lock()
 	r, ok := b.remotes[e.UserID]
 	if !ok {
