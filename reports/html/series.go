@@ -1,0 +1,173 @@
+package html
+
+import (
+	"math"
+	"slices"
+	"time"
+
+	"github.com/roombot/roombot/reports"
+	"github.com/roombot/roombot/reports/summary"
+)
+
+// maxBuckets bounds the points of a time series: a run longer than this many
+// seconds is aggregated over wider buckets.
+const maxBuckets = 1200
+
+// axis maps times to buckets of width step seconds from start.
+type axis struct {
+	start time.Time
+	step  float64 // seconds per bucket, >= 1
+	n     int     // buckets
+}
+
+func newAxis(start, end time.Time) axis {
+	dur := end.Sub(start).Seconds()
+	if dur < 0 || start.IsZero() {
+		dur = 0
+	}
+	step := max(1, math.Ceil(dur/maxBuckets))
+	return axis{start: start, step: step, n: int(dur/step) + 1}
+}
+
+// bucket of t, clamped into the axis.
+func (a axis) bucket(t time.Time) int {
+	i := int(t.Sub(a.start).Seconds() / a.step)
+	return max(0, min(i, a.n-1))
+}
+
+// x of bucket i: its start in seconds from the run's start.
+func (a axis) x(i int) float64 { return float64(i) * a.step }
+
+// seconds from the run's start to t.
+func (a axis) sec(t time.Time) float64 { return t.Sub(a.start).Seconds() }
+
+// figure extracts one measured figure from a Sample (ok false: not measured).
+type figure struct {
+	id, title, unit string
+	get             func(reports.Sample) (float64, bool)
+}
+
+func always(f func(reports.Sample) float64) func(reports.Sample) (float64, bool) {
+	return func(s reports.Sample) (float64, bool) { return f(s), true }
+}
+
+func opt(f func(reports.Sample) *float64) func(reports.Sample) (float64, bool) {
+	return func(s reports.Sample) (float64, bool) {
+		if p := f(s); p != nil {
+			return *p, true
+		}
+		return 0, false
+	}
+}
+
+// figures are the band charts, in page order.
+var figures = []figure{
+	{"tx", "Bitrate out (sent) per bot", "kbps", always(func(s reports.Sample) float64 { return s.TxKbps })},
+	{"rx", "Bitrate in (received) per bot", "kbps", always(func(s reports.Sample) float64 { return s.RxKbps })},
+	{"loss", "Receive loss per bot", "%", always(func(s reports.Sample) float64 { return s.RxLossPct })},
+	{"jitter", "Jitter per bot", "ms", opt(func(s reports.Sample) *float64 { return s.JitterMs })},
+	{"rtt", "RTT per bot", "ms", opt(func(s reports.Sample) *float64 { return s.RTTMs })},
+	{"fps", "Received video frame rate per bot", "fps", always(func(s reports.Sample) float64 { return s.FPS })},
+	{"e2e", "End-to-end latency per bot", "ms", opt(func(s reports.Sample) *float64 { return s.E2EMs })},
+}
+
+// bandPlot is a figure's p50 line over its p5–p95 band across bots, per bucket.
+func bandPlot(f figure, d *reports.Dataset, a axis, marks []mark) *plot {
+	per := make([][]float64, a.n)
+	for _, s := range d.Samples {
+		if v, ok := f.get(s); ok && !math.IsNaN(v) {
+			i := a.bucket(s.Time)
+			per[i] = append(per[i], v)
+		}
+	}
+	band := layer{name: "p5–p95", color: colorBand, kind: bandLayer}
+	mid := layer{name: "p50", color: colorLine, kind: lineLayer}
+	for i, v := range per {
+		if len(v) == 0 {
+			continue
+		}
+		slices.Sort(v)
+		x := a.x(i)
+		band.x, band.lo, band.y = append(band.x, x), append(band.lo, summary.Percentile(v, 5)), append(band.y, summary.Percentile(v, 95))
+		mid.x, mid.y = append(mid.x, x), append(mid.y, summary.Percentile(v, 50))
+	}
+	title := f.title
+	if a.step > 1 {
+		title += " (per " + fmtClock(a.step) + " bucket)"
+	}
+	return &plot{id: "chart-" + f.id, title: title, unit: f.unit, xMax: a.x(a.n), marks: marks,
+		layers: []layer{band, mid}, note: "not measured in this run"}
+}
+
+// joinsPlot shows cumulative entered and failed enters, and enters per bucket.
+func joinsPlot(d *reports.Dataset, a axis, marks []mark) *plot {
+	ent, fail := make([]float64, a.n), make([]float64, a.n)
+	any := false
+	for _, e := range d.Events {
+		switch e.Event {
+		case reports.EvEntered:
+			ent[a.bucket(e.Time)]++
+			any = true
+		case reports.EvEnterFailed:
+			fail[a.bucket(e.Time)]++
+			any = true
+		}
+	}
+	p := &plot{id: "chart-joins", title: "Joins over time", unit: "bots", xMax: a.x(a.n), marks: marks, note: "no enter attempts"}
+	if !any {
+		return p
+	}
+	per := layer{name: "entered per bucket", color: "#a1d99b", kind: barLayer}
+	cumE := layer{name: "entered (total)", color: "#238b45", kind: stepLayer}
+	cumF := layer{name: "failed (total)", color: colorRed, kind: stepLayer}
+	var te, tf float64
+	for i := range a.n {
+		te, tf = te+ent[i], tf+fail[i]
+		x := a.x(i)
+		per.x, per.y = append(per.x, x), append(per.y, ent[i])
+		cumE.x, cumE.y = append(cumE.x, x), append(cumE.y, te)
+		cumF.x, cumF.y = append(cumF.x, x), append(cumF.y, tf)
+	}
+	p.layers = []layer{per, cumE, cumF}
+	return p
+}
+
+// freezesPlot shows freezes started per bucket (all bots), from samples, or
+// from freeze_start events when there are no samples.
+func freezesPlot(d *reports.Dataset, a axis, marks []mark) *plot {
+	n := make([]float64, a.n)
+	seen := false
+	if len(d.Samples) > 0 {
+		for _, s := range d.Samples {
+			n[a.bucket(s.Time)] += float64(s.Freezes)
+			seen = true
+		}
+	} else {
+		for _, e := range d.Events {
+			if e.Event == reports.EvFreezeStart {
+				n[a.bucket(e.Time)]++
+				seen = true
+			}
+		}
+	}
+	p := &plot{id: "chart-freezes", title: "Video freezes started (all bots)", unit: "freezes", xMax: a.x(a.n), marks: marks, note: "not measured in this run"}
+	if seen {
+		l := layer{name: "freezes per bucket", color: colorRed, kind: barLayer}
+		for i, v := range n {
+			l.x, l.y = append(l.x, a.x(i)), append(l.y, v)
+		}
+		p.layers = []layer{l}
+	}
+	return p
+}
+
+// marksOf returns the run's named marks.
+func marksOf(d *reports.Dataset, a axis) []mark {
+	var m []mark
+	for _, e := range d.Events {
+		if e.Event == reports.EvMark {
+			m = append(m, mark{x: a.sec(e.Time), name: e.Message})
+		}
+	}
+	return m
+}

@@ -1,0 +1,211 @@
+package html
+
+import (
+	"fmt"
+	"html"
+	"math"
+	"strings"
+)
+
+// Chart geometry, in SVG user units (the SVG scales to the page width).
+const (
+	chartW, chartH                 = 960, 230
+	padL, padR, padT, padB         = 62, 16, 28, 30
+	plotW, plotH                   = chartW - padL - padR, chartH - padT - padB
+	colorBand, colorLine, colorRed = "#9ecae1", "#08519c", "#d62728"
+)
+
+// layerKind is how a layer is drawn.
+type layerKind int
+
+const (
+	lineLayer layerKind = iota // a polyline through (x, y)
+	bandLayer                  // a filled area between lo and hi
+	barLayer                   // one bar per x of height y
+	stepLayer                  // a step line (cumulative counts)
+)
+
+// layer is one drawn series of a plot.
+type layer struct {
+	name, color string
+	kind        layerKind
+	x, y, lo    []float64 // lo only for bands (y is hi)
+}
+
+// plot is one time-series chart: x in seconds from the run's start.
+type plot struct {
+	id, title, unit string
+	xMax            float64
+	layers          []layer
+	marks           []mark // vertical lines at named marks
+	note            string // shown when there is nothing to draw
+}
+
+// mark is a named instant on the time axis.
+type mark struct {
+	x    float64
+	name string
+}
+
+// yMax is the largest y of any layer, at least a small positive number so
+// an all-zero series still has an axis.
+func (p *plot) yMax() float64 {
+	m := 0.0
+	for _, l := range p.layers {
+		for _, v := range l.y {
+			if !math.IsNaN(v) {
+				m = max(m, v)
+			}
+		}
+	}
+	if m <= 0 {
+		return 1
+	}
+	return m
+}
+
+func (p *plot) empty() bool {
+	for _, l := range p.layers {
+		if len(l.x) > 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// svg draws the chart.
+func (p *plot) svg() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, `<svg class="chart" id="%s" viewBox="0 0 %d %d" role="img" aria-label="%s">`, esc(p.id), chartW, chartH, esc(p.title))
+	fmt.Fprintf(&b, `<text class="title" x="%d" y="16">%s</text>`, padL, esc(p.title))
+	xMax := max(p.xMax, 1)
+	yTop := niceCeil(p.yMax() * 1.05)
+	sx := func(x float64) float64 { return padL + x/xMax*plotW }
+	sy := func(y float64) float64 { return padT + plotH - y/yTop*plotH }
+	// grid and axes
+	for _, v := range ticks(yTop, 4) {
+		fmt.Fprintf(&b, `<line class="grid" x1="%d" x2="%d" y1="%.1f" y2="%.1f"/>`, padL, padL+plotW, sy(v), sy(v))
+		fmt.Fprintf(&b, `<text class="tick" x="%d" y="%.1f" text-anchor="end">%s</text>`, padL-6, sy(v)+4, fmtNum(v))
+	}
+	for _, v := range ticks(xMax, 8) {
+		fmt.Fprintf(&b, `<text class="tick" x="%.1f" y="%d" text-anchor="middle">%s</text>`, sx(v), padT+plotH+18, fmtClock(v))
+	}
+	fmt.Fprintf(&b, `<text class="tick" x="10" y="%d" transform="rotate(-90 10 %d)" text-anchor="middle">%s</text>`, padT+plotH/2, padT+plotH/2, esc(p.unit))
+	fmt.Fprintf(&b, `<rect class="frame" x="%d" y="%d" width="%d" height="%d"/>`, padL, padT, plotW, plotH)
+	if p.empty() {
+		note := p.note
+		if note == "" {
+			note = "no data"
+		}
+		fmt.Fprintf(&b, `<text class="nodata" x="%d" y="%d" text-anchor="middle">%s</text></svg>`, padL+plotW/2, padT+plotH/2, esc(note))
+		return b.String()
+	}
+	for _, l := range p.layers {
+		drawLayer(&b, l, sx, sy, plotW/xMax)
+	}
+	for _, m := range p.marks {
+		fmt.Fprintf(&b, `<line class="mark" x1="%.1f" x2="%.1f" y1="%d" y2="%d"><title>%s</title></line>`, sx(m.x), sx(m.x), padT, padT+plotH, esc(m.name))
+		fmt.Fprintf(&b, `<text class="marklabel" x="%.1f" y="%d">%s</text>`, sx(m.x)+3, padT+10, esc(m.name))
+	}
+	// legend, right-aligned in the title row
+	x := float64(chartW - padR)
+	for i := len(p.layers) - 1; i >= 0; i-- {
+		l := p.layers[i]
+		x -= float64(len(l.name))*6.5 + 26
+		fmt.Fprintf(&b, `<rect x="%.1f" y="7" width="12" height="10" fill="%s"/><text class="legend" x="%.1f" y="16">%s</text>`, x, l.color, x+16, esc(l.name))
+	}
+	b.WriteString(`</svg>`)
+	return b.String()
+}
+
+func drawLayer(b *strings.Builder, l layer, sx, sy func(float64) float64, unitW float64) {
+	switch l.kind {
+	case bandLayer:
+		var d strings.Builder
+		for i := range l.x {
+			fmt.Fprintf(&d, "%s%.1f,%.1f", pathCmd(i), sx(l.x[i]), sy(l.y[i]))
+		}
+		for i := len(l.x) - 1; i >= 0; i-- {
+			fmt.Fprintf(&d, "L%.1f,%.1f", sx(l.x[i]), sy(l.lo[i]))
+		}
+		fmt.Fprintf(b, `<path class="band" d="%sZ" fill="%s"><title>%s</title></path>`, d.String(), l.color, esc(l.name))
+	case barLayer:
+		w := max(unitW*0.8, 1)
+		var d strings.Builder
+		for i := range l.x {
+			if l.y[i] <= 0 {
+				continue
+			}
+			x, top := sx(l.x[i])-w/2, sy(l.y[i])
+			fmt.Fprintf(&d, "M%.1f,%.1fh%.1fV%.1fh%.1fZ", x, sy(0), w, top, -w)
+		}
+		if d.Len() > 0 {
+			fmt.Fprintf(b, `<path class="bars" d="%s" fill="%s"><title>%s</title></path>`, d.String(), l.color, esc(l.name))
+		}
+	default:
+		var d strings.Builder
+		for i := range l.x {
+			if l.kind == stepLayer && i > 0 {
+				fmt.Fprintf(&d, "H%.1f", sx(l.x[i]))
+			}
+			fmt.Fprintf(&d, "%s%.1f,%.1f", pathCmd(i), sx(l.x[i]), sy(l.y[i]))
+		}
+		fmt.Fprintf(b, `<path class="line" d="%s" stroke="%s"><title>%s</title></path>`, d.String(), l.color, esc(l.name))
+	}
+}
+
+func pathCmd(i int) string {
+	if i == 0 {
+		return "M"
+	}
+	return "L"
+}
+
+// niceCeil rounds v up to 1, 2, 2.5 or 5 times a power of ten.
+func niceCeil(v float64) float64 {
+	if v <= 0 || math.IsInf(v, 0) || math.IsNaN(v) {
+		return 1
+	}
+	p := math.Pow(10, math.Floor(math.Log10(v)))
+	for _, m := range []float64{1, 2, 2.5, 5, 10} {
+		if v <= m*p*(1+1e-9) {
+			return m * p
+		}
+	}
+	return 10 * p
+}
+
+// ticks returns about n round values from 0 to top.
+func ticks(top float64, n int) []float64 {
+	step := niceCeil(top / float64(n))
+	var t []float64
+	for v := 0.0; v <= top*(1+1e-9) && len(t) <= 2*n; v += step {
+		t = append(t, v)
+	}
+	return t
+}
+
+// fmtNum prints an axis number compactly.
+func fmtNum(v float64) string {
+	switch a := math.Abs(v); {
+	case a >= 1e6:
+		return fmt.Sprintf("%gM", math.Round(v/1e5)/10)
+	case a >= 1e4:
+		return fmt.Sprintf("%gk", math.Round(v/100)/10)
+	case a >= 10 || a == 0:
+		return fmt.Sprintf("%.0f", v)
+	default:
+		return fmt.Sprintf("%.3g", v)
+	}
+}
+
+// fmtClock prints seconds from the start as m:ss (or h:mm:ss).
+func fmtClock(s float64) string {
+	t := int(math.Round(s))
+	if t >= 3600 {
+		return fmt.Sprintf("%d:%02d:%02d", t/3600, t/60%60, t%60)
+	}
+	return fmt.Sprintf("%d:%02d", t/60, t%60)
+}
+
+func esc(s string) string { return html.EscapeString(s) }
