@@ -109,16 +109,14 @@ type GroupConfig struct {
 	Network *NetworkConfig `yaml:"network"`
 }
 
-// MediaConfig is what a publishing user sends.
+// MediaConfig is what a publishing user sends: pre-encoded fixture media
+// replayed from memory (no encoding, so hundreds of bots fit one machine).
 type MediaConfig struct {
-	// Fixture names the pre-encoded media (default "default"); Live encodes
-	// a synthetic source in real time instead (costly: a handful of bots).
-	Fixture    string `yaml:"fixture"`
 	Codec      string `yaml:"codec"`      // vp8 (default) or h264
-	Resolution string `yaml:"resolution"` // e.g. 640x480
-	Audio      *bool  `yaml:"audio"`      // default true
-	Video      *bool  `yaml:"video"`      // default true
-	Live       bool   `yaml:"live"`
+	Resolution string `yaml:"resolution"` // 180p, 360p (default) or 720p
+	Camera     string `yaml:"camera"`     // front (default) or back fixture camera
+	Audio      *bool  `yaml:"audio"`      // publish audio (default true)
+	Video      *bool  `yaml:"video"`      // publish video (default true)
 }
 
 // PermissionsConfig describes the privateMapKey a user gets.

@@ -44,7 +44,6 @@ var nameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]*$`)
 // underscore, hyphen; at most 32 bytes).
 var userIDRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,32}$`)
 
-var resolutionRE = regexp.MustCompile(`^[1-9][0-9]{1,4}x[1-9][0-9]{1,4}$`)
 
 // validator collects semantic errors, each placed at the value it is about.
 type validator struct {
@@ -194,12 +193,8 @@ func (v *validator) groups() {
 		v.oneOf(p+".recvmode", &g.RecvMode, "all", "all", "audio", "video", "none")
 		v.oneOf(p+".join", &g.Join, "auto", "auto", "manual")
 		v.oneOf(p+".media.codec", &g.Media.Codec, "vp8", "vp8", "h264")
-		if g.Media.Fixture == "" {
-			g.Media.Fixture = "default"
-		}
-		if g.Media.Resolution != "" && !resolutionRE.MatchString(g.Media.Resolution) {
-			v.errorf(p+".media.resolution", "write WIDTHxHEIGHT, e.g. 640x480", "bad resolution %q", g.Media.Resolution)
-		}
+		v.oneOf(p+".media.resolution", &g.Media.Resolution, "360p", "180p", "360p", "720p")
+		v.oneOf(p+".media.camera", &g.Media.Camera, "front", "front", "back")
 		if g.Permissions != nil && g.Permissions.Privileges > 255 {
 			v.errorf(p+".permissions.privileges", "privilege bits are 0..255 (255 = all)", "privileges %d out of range", g.Permissions.Privileges)
 		}
