@@ -136,14 +136,14 @@ type Result struct {
 
 // runState is what the workers of one run share.
 type runState struct {
-	now                                      func() time.Time
-	sink                                     reports.Sink
-	tally                                    *tally
-	factory                                  Factory
-	faults                                   FaultInjector
-	hard                                     context.Context
+	now                                       func() time.Time
+	sink                                      reports.Sink
+	tally                                     *tally
+	factory                                   Factory
+	faults                                    FaultInjector
+	hard                                      context.Context
 	startTimeout, actionTimeout, leaveTimeout time.Duration
-	failed, skipped                          atomic.Int64
+	failed, skipped                           atomic.Int64
 }
 
 func (rs *runState) event(e reports.Event) {

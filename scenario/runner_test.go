@@ -120,7 +120,11 @@ type memSink struct {
 	events []reports.Event
 }
 
-func (m *memSink) WriteEvent(e reports.Event) { m.mu.Lock(); m.events = append(m.events, e); m.mu.Unlock() }
+func (m *memSink) WriteEvent(e reports.Event) {
+	m.mu.Lock()
+	m.events = append(m.events, e)
+	m.mu.Unlock()
+}
 func (m *memSink) WriteSample(reports.Sample) {}
 
 func mustPlan(t *testing.T, src string) *Plan {

@@ -44,7 +44,6 @@ var nameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]*$`)
 // underscore, hyphen; at most 32 bytes).
 var userIDRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,32}$`)
 
-
 // validator collects semantic errors, each placed at the value it is about.
 type validator struct {
 	c    *Config
