@@ -87,12 +87,12 @@ func decodeBase64(s string) ([]byte, error) {
 func inflate(b []byte) ([]byte, error) {
 	r, err := zlib.NewReader(bytes.NewReader(b))
 	if err != nil {
-		return nil, decodeErr("zlib", "", "%v", err)
+		return nil, decodeErr("zlib", "", "%s", strings.TrimPrefix(err.Error(), "zlib: "))
 	}
 	defer r.Close()
 	out, err := io.ReadAll(io.LimitReader(r, MaxDocumentLen+1))
 	if err != nil {
-		return nil, decodeErr("zlib", "", "%v", err)
+		return nil, decodeErr("zlib", "", "%s", strings.TrimPrefix(err.Error(), "zlib: "))
 	}
 	if len(out) > MaxDocumentLen {
 		return nil, decodeErr("zlib", "", "inflates past %d bytes", MaxDocumentLen)

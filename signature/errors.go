@@ -48,15 +48,19 @@ var (
 // CheckError is a failed verification check. Field names the document field
 // that failed ("TLS.sdkappid", "TLS.identifier", "TLS.expire", "TLS.userbuf",
 // "TLS.sig", "ticket.account" …); Want and Got describe the mismatch and are
-// empty where printing them would help forgery (signatures). Err is the
-// sentinel.
+// empty where printing them would help forgery (signatures). Detail, when
+// set, replaces them with a sentence (expiry). Err is the sentinel.
 type CheckError struct {
 	Field     string
 	Want, Got string
+	Detail    string
 	Err       error
 }
 
 func (e *CheckError) Error() string {
+	if e.Detail != "" {
+		return fmt.Sprintf("%s: %v: %s", e.Field, e.Err, e.Detail)
+	}
 	if e.Want == "" && e.Got == "" {
 		return fmt.Sprintf("%s: %v", e.Field, e.Err)
 	}

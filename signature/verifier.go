@@ -139,8 +139,8 @@ func (v *Verifier) VerifyPrivateMapKey(userID, key string) (*Ticket, error) {
 	case t.SDKAppID != v.sdkAppID:
 		return t, &CheckError{Field: "ticket.sdkappid", Want: u32(v.sdkAppID), Got: u32(t.SDKAppID), Err: ErrTicketMismatch}
 	case t.Expired(v.now()):
-		return t, &CheckError{Field: "ticket.expires", Want: "now " + stamp(v.now().Unix()) + " or later",
-			Got: stamp(t.Expires.Unix()), Err: ErrTicketExpired}
+		return t, &CheckError{Field: "ticket.expires", Err: ErrTicketExpired,
+			Detail: "valid through " + stamp(t.Expires.Unix()) + ", now " + stamp(v.now().Unix())}
 	}
 	return t, nil
 }
@@ -170,8 +170,8 @@ func (v *Verifier) check(d *Doc, userID string, userbuf []byte, compareBuf bool)
 		}
 	}
 	if now := v.now(); d.Expired(now) {
-		return &CheckError{Field: "TLS.expire", Want: "now " + stamp(now.Unix()) + " or earlier",
-			Got: "valid through " + stamp(satAdd(d.Time, d.Expire)), Err: ErrExpired}
+		return &CheckError{Field: "TLS.expire", Err: ErrExpired,
+			Detail: "valid through " + stamp(satAdd(d.Time, d.Expire)) + ", now " + stamp(now.Unix())}
 	}
 	switch {
 	case len(userbuf) == 0 && d.UserBuf != nil:

@@ -15,6 +15,8 @@ const (
 	DefaultPrivileges = signature.PrivAll
 	// Path is where the service answers.
 	Path = "/api/sign"
+	// DefaultListen is where `roombot sign serve` listens unless told.
+	DefaultListen = "127.0.0.1:7080"
 	// MaxBodyBytes bounds a request body; a real one is under 100 bytes.
 	MaxBodyBytes = 4 << 10
 )
