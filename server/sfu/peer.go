@@ -111,6 +111,9 @@ func (p *Peer) offerLocked() error {
 		p.pending = true
 		return nil
 	}
+	if len(p.pc.GetTransceivers()) == 0 {
+		return nil // an offer without m-lines cannot carry ICE: wait for media
+	}
 	offer, err := p.pc.CreateOffer(nil)
 	if err != nil {
 		return fmt.Errorf("sfu: create offer for %q: %w", p.cfg.UserID, err)

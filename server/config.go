@@ -1,0 +1,209 @@
+package server
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/goccy/go-yaml"
+)
+
+// Defaults.
+const (
+	// DefaultListen is the HTTP/WebSocket listen address: loopback, any port.
+	DefaultListen = "127.0.0.1:0"
+	// DefaultMediaAddr is the shared ICE UDP socket's address.
+	DefaultMediaAddr = "127.0.0.1:0"
+	// DefaultSDKAppID is the dev app every server has unless Apps is set.
+	DefaultSDKAppID uint32 = 1400000001
+	// DevSecretKey is the dev app's HMAC key. It is NOT a secret: it is
+	// published here so that bots and tests can sign for the embedded
+	// default service. Never use it for anything reachable by others.
+	DevSecretKey = "roombot-dev-secret-key-not-a-secret"
+	// DefaultMaxMembers is the per-room member limit when an app sets none.
+	DefaultMaxMembers = 1000
+	// DefaultHeartbeat is the ping interval clients are told to keep; a
+	// connection silent for three intervals is dropped.
+	DefaultHeartbeat = 5 * time.Second
+	// DefaultSignExpire is the userSig lifetime the signing service issues
+	// when a request gives none.
+	DefaultSignExpire = 24 * time.Hour
+)
+
+// AppConfig is one application (sdkAppID) the service accepts.
+type AppConfig struct {
+	SDKAppID uint32 `json:"sdkAppID" yaml:"sdkAppID"`
+	// SecretKey verifies v2 (HMAC-SHA256) userSigs and privateMapKeys.
+	SecretKey string `json:"secretKey,omitempty" yaml:"secretKey,omitempty"`
+	// PublicKey (PEM or base64 DER) verifies v1 (ECDSA) userSigs.
+	PublicKey string `json:"publicKey,omitempty" yaml:"publicKey,omitempty"`
+	// RoomPermissions turns on privateMapKey enforcement ("启动权限密钥").
+	RoomPermissions bool `json:"roomPermissions,omitempty" yaml:"roomPermissions,omitempty"`
+	// MaxMembers is the room member limit (DefaultMaxMembers when 0).
+	MaxMembers int `json:"maxMembers,omitempty" yaml:"maxMembers,omitempty"`
+}
+
+// Validate checks one app.
+func (a AppConfig) Validate() error {
+	var errs []error
+	if a.SDKAppID == 0 {
+		errs = append(errs, errors.New("sdkAppID must be > 0"))
+	}
+	if a.SecretKey == "" && a.PublicKey == "" {
+		errs = append(errs, errors.New("needs secretKey (v2) or publicKey (v1)"))
+	}
+	if a.MaxMembers < 0 {
+		errs = append(errs, fmt.Errorf("maxMembers must be >= 0, got %d", a.MaxMembers))
+	}
+	return errors.Join(errs...)
+}
+
+// String describes the app without its key.
+func (a AppConfig) String() string {
+	return fmt.Sprintf("app %d (v2 key: %t, v1 key: %t, room permissions: %t, max members: %d)",
+		a.SDKAppID, a.SecretKey != "", a.PublicKey != "", a.RoomPermissions, a.MaxMembers)
+}
+
+// Config configures a Server. The zero value is a loopback dev server.
+type Config struct {
+	// Listen is the HTTP address (DefaultListen).
+	Listen string
+	// MediaAddr is the ICE UDP address (DefaultMediaAddr).
+	MediaAddr string
+	// PublicIPs replace host candidate addresses (NAT 1:1) beyond loopback.
+	PublicIPs []string
+	// Apps are the accepted applications; empty means the dev app
+	// (DefaultSDKAppID, DevSecretKey, permissions off).
+	Apps []AppConfig
+	// AdminToken protects /admin; a random one is generated when empty.
+	AdminToken string
+	// Heartbeat is the client ping interval (DefaultHeartbeat).
+	Heartbeat time.Duration
+	// SignExpire is the signing service's default userSig lifetime.
+	SignExpire time.Duration
+	// Logger receives structured logs (slog.Default when nil).
+	Logger *slog.Logger
+	// Now is the clock signatures are judged by (time.Now when nil).
+	Now func() time.Time
+}
+
+// FileConfig is the --config file: YAML or JSON, unknown fields rejected.
+//
+//	listen: 127.0.0.1:7880
+//	mediaAddr: 127.0.0.1:7881
+//	publicIPs: []
+//	adminToken: change-me
+//	apps:
+//	  - sdkAppID: 1400000001
+//	    secretKey: ...
+//	    roomPermissions: true
+//	    maxMembers: 50
+type FileConfig struct {
+	Listen     string      `json:"listen,omitempty" yaml:"listen,omitempty"`
+	MediaAddr  string      `json:"mediaAddr,omitempty" yaml:"mediaAddr,omitempty"`
+	PublicIPs  []string    `json:"publicIPs,omitempty" yaml:"publicIPs,omitempty"`
+	AdminToken string      `json:"adminToken,omitempty" yaml:"adminToken,omitempty"`
+	Apps       []AppConfig `json:"apps,omitempty" yaml:"apps,omitempty"`
+}
+
+// LoadConfigFile reads and validates a YAML (.yaml/.yml) or JSON file.
+func LoadConfigFile(path string) (FileConfig, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return FileConfig{}, fmt.Errorf("config %s: %w", path, err)
+	}
+	fc, err := ParseConfig(b, strings.ToLower(filepath.Ext(path)) == ".json")
+	if err != nil {
+		return FileConfig{}, fmt.Errorf("config %s: %w", path, err)
+	}
+	return fc, nil
+}
+
+// ParseConfig decodes a config document strictly (JSON when isJSON, else
+// YAML) and validates it.
+func ParseConfig(b []byte, isJSON bool) (FileConfig, error) {
+	var fc FileConfig
+	if isJSON {
+		dec := json.NewDecoder(bytes.NewReader(b))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&fc); err != nil {
+			return FileConfig{}, fmt.Errorf("%w: %v", ErrConfig, err)
+		}
+	} else if err := yaml.UnmarshalWithOptions(b, &fc, yaml.Strict()); err != nil {
+		return FileConfig{}, fmt.Errorf("%w: %s", ErrConfig, yaml.FormatError(err, false, true))
+	}
+	if err := validateApps(fc.Apps); err != nil {
+		return FileConfig{}, err
+	}
+	return fc, nil
+}
+
+func validateApps(apps []AppConfig) error {
+	var errs []error
+	seen := map[uint32]bool{}
+	for i, a := range apps {
+		if err := a.Validate(); err != nil {
+			errs = append(errs, fmt.Errorf("apps[%d]: %w", i, err))
+		}
+		if seen[a.SDKAppID] {
+			errs = append(errs, fmt.Errorf("apps[%d]: sdkAppID %d listed twice", i, a.SDKAppID))
+		}
+		seen[a.SDKAppID] = true
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("%w: %w", ErrConfig, errors.Join(errs...))
+	}
+	return nil
+}
+
+// Apply copies the file's settings over c (file values win where set).
+func (fc FileConfig) Apply(c *Config) {
+	if fc.Listen != "" {
+		c.Listen = fc.Listen
+	}
+	if fc.MediaAddr != "" {
+		c.MediaAddr = fc.MediaAddr
+	}
+	if len(fc.PublicIPs) > 0 {
+		c.PublicIPs = fc.PublicIPs
+	}
+	if fc.AdminToken != "" {
+		c.AdminToken = fc.AdminToken
+	}
+	c.Apps = append(c.Apps, fc.Apps...)
+}
+
+// withDefaults fills in the defaults of c.
+func (c Config) withDefaults() (Config, error) {
+	if c.Listen == "" {
+		c.Listen = DefaultListen
+	}
+	if c.MediaAddr == "" {
+		c.MediaAddr = DefaultMediaAddr
+	}
+	if len(c.Apps) == 0 {
+		c.Apps = []AppConfig{{SDKAppID: DefaultSDKAppID, SecretKey: DevSecretKey}}
+	}
+	if err := validateApps(c.Apps); err != nil {
+		return c, err
+	}
+	if c.Heartbeat <= 0 {
+		c.Heartbeat = DefaultHeartbeat
+	}
+	if c.SignExpire <= 0 {
+		c.SignExpire = DefaultSignExpire
+	}
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	return c, nil
+}

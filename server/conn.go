@@ -1,0 +1,205 @@
+package server
+
+import (
+	"errors"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/gorilla/websocket"
+	"github.com/roombot/roombot/codes"
+	"github.com/roombot/roombot/protocol"
+)
+
+// Connection limits.
+const (
+	// outQueue bounds the messages waiting to be written to one client; a
+	// client that lets it fill is dropped rather than slowing the room.
+	outQueue = 512
+	// floodRate and floodBurst bound client messages (token bucket): a
+	// real client sends a few per second.
+	floodRate  = 50.0
+	floodBurst = 200.0
+	writeWait  = 5 * time.Second
+)
+
+// conn is one signaling WebSocket. The reader (serve) runs in the HTTP
+// handler goroutine; the writer is a goroutine owned by serve.
+type conn struct {
+	s   *Server
+	ws  *websocket.Conn
+	log *slog.Logger
+	out chan []byte
+
+	stop      chan struct{} // closed by shutdown: the writer flushes and closes
+	stopOnce  sync.Once
+	closeCode int
+	closeText string
+	writerEnd chan struct{}
+
+	part *participant // set by enter; read and written by serve only
+
+	tokens float64 // flood bucket, serve only
+	last   time.Time
+}
+
+func newConn(s *Server, ws *websocket.Conn) *conn {
+	return &conn{
+		s: s, ws: ws, log: s.log.With("remote", ws.RemoteAddr().String()),
+		out: make(chan []byte, outQueue), stop: make(chan struct{}), writerEnd: make(chan struct{}),
+		tokens: floodBurst, last: time.Now(),
+	}
+}
+
+// send queues one message without blocking; a full queue drops the client.
+func (c *conn) send(t protocol.Type, id uint64, body any) {
+	b, err := protocol.Encode(t, id, body)
+	if err != nil {
+		c.log.Error("encode", "type", t, "err", err)
+		return
+	}
+	select {
+	case <-c.stop:
+	case c.out <- b:
+	default:
+		c.log.Warn("client too slow: dropping connection", "queued", len(c.out))
+		c.shutdown(websocket.CloseTryAgainLater, "client too slow")
+	}
+}
+
+// fail sends a failure: a reply when the request had an id, else an error event.
+func (c *conn) fail(id uint64, e *protocol.Error) {
+	c.s.metrics.errors.WithLabelValues(itoa(e.Code)).Inc()
+	if id != 0 {
+		c.send(protocol.TypeReply, id, &protocol.Reply{Code: e.Code, Message: e.Message})
+		return
+	}
+	c.send(protocol.TypeError, 0, e)
+}
+
+// ok acknowledges a request that had an id.
+func (c *conn) ok(id uint64) {
+	if id != 0 {
+		c.send(protocol.TypeReply, id, &protocol.Reply{})
+	}
+}
+
+// shutdown makes the writer flush what is queued, send a close frame and
+// close the socket. Idempotent.
+func (c *conn) shutdown(code int, text string) {
+	c.stopOnce.Do(func() {
+		c.closeCode, c.closeText = code, text
+		close(c.stop)
+	})
+}
+
+// drop closes the socket at once, with no close frame: for the reader it is
+// a lost network (admin fault).
+func (c *conn) drop() {
+	_ = c.ws.UnderlyingConn().Close()
+	c.shutdown(websocket.CloseAbnormalClosure, "dropped")
+}
+
+func (c *conn) writer() {
+	defer close(c.writerEnd)
+	write := func(b []byte) bool {
+		_ = c.ws.SetWriteDeadline(time.Now().Add(writeWait))
+		return c.ws.WriteMessage(websocket.TextMessage, b) == nil
+	}
+	for {
+		select {
+		case b := <-c.out:
+			if !write(b) {
+				c.shutdown(websocket.CloseAbnormalClosure, "write failed")
+				_ = c.ws.Close()
+				return
+			}
+		case <-c.stop:
+			for {
+				select {
+				case b := <-c.out:
+					if !write(b) {
+						_ = c.ws.Close()
+						return
+					}
+					continue
+				default:
+				}
+				break
+			}
+			if c.closeCode != websocket.CloseAbnormalClosure {
+				msg := websocket.FormatCloseMessage(c.closeCode, c.closeText)
+				_ = c.ws.WriteControl(websocket.CloseMessage, msg, time.Now().Add(time.Second))
+			}
+			_ = c.ws.Close()
+			return
+		}
+	}
+}
+
+// allow takes one token from the flood bucket.
+func (c *conn) allow() bool {
+	now := time.Now()
+	c.tokens += now.Sub(c.last).Seconds() * floodRate
+	c.last = now
+	if c.tokens > floodBurst {
+		c.tokens = floodBurst
+	}
+	if c.tokens < 1 {
+		return false
+	}
+	c.tokens--
+	return true
+}
+
+// serve reads and handles messages until the client leaves or the
+// connection ends, then removes the participant and waits for the writer.
+func (c *conn) serve() {
+	go c.writer()
+	defer func() {
+		if c.part != nil {
+			c.s.leave(c.part)
+		}
+		c.shutdown(websocket.CloseNormalClosure, "")
+		<-c.writerEnd
+	}()
+	c.ws.SetReadLimit(protocol.MaxFrameBytes)
+	silence := 3 * c.s.cfg.Heartbeat
+	for {
+		_ = c.ws.SetReadDeadline(time.Now().Add(silence))
+		typ, b, err := c.ws.ReadMessage()
+		if err != nil {
+			var ce *websocket.CloseError
+			switch {
+			case errors.As(err, &ce):
+				c.log.Debug("client closed", "code", ce.Code)
+			case errors.Is(err, websocket.ErrReadLimit):
+				c.shutdown(websocket.CloseMessageTooBig, "frame too large")
+			default:
+				c.log.Debug("read ended", "err", err)
+			}
+			return
+		}
+		if !c.allow() {
+			c.fail(0, refusal(codes.ErrServerInvalidCommand, "too many messages (over %.0f/s): closing", floodRate))
+			c.shutdown(websocket.ClosePolicyViolation, "flood")
+			return
+		}
+		if typ != websocket.TextMessage {
+			c.fail(0, refusal(codes.ErrServerUnpack, "binary frames are not part of the protocol"))
+			continue
+		}
+		m, err := protocol.Decode(b)
+		if err != nil {
+			code := codes.ErrServerUnpack
+			if errors.Is(err, protocol.ErrUnknownType) {
+				code = codes.ErrServerInvalidCommand
+			}
+			c.fail(m.ID, refusal(code, "%v", err))
+			continue
+		}
+		if !c.handle(m) {
+			return
+		}
+	}
+}

@@ -1,0 +1,97 @@
+package server
+
+import (
+	"time"
+
+	"github.com/gorilla/websocket"
+	"github.com/pion/webrtc/v4"
+	"github.com/roombot/roombot/codes"
+	"github.com/roombot/roombot/protocol"
+)
+
+// handle carries out one client message and reports whether to keep reading.
+func (c *conn) handle(m protocol.Msg) bool {
+	if m.Type == protocol.TypePing {
+		c.send(protocol.TypePong, m.ID, nil)
+		return true
+	}
+	c.delay()
+	if m.Type == protocol.TypeEnter {
+		if c.part != nil {
+			c.fail(m.ID, refusal(codes.ErrServerInvalidCommand, "already entered room %s as %q", c.part.room.name, c.part.userID))
+			return true
+		}
+		p, fail := c.s.enter(c, m.ID, m.Body.(*protocol.Enter))
+		if fail != nil {
+			c.s.metrics.errors.WithLabelValues(itoa(fail.Code)).Inc()
+			c.send(protocol.TypeEnterFailed, m.ID, &protocol.EnterFailed{Code: codes.EnterRoomFailed, Error: *fail})
+			c.shutdown(websocket.CloseNormalClosure, "enter failed")
+			return false
+		}
+		c.part = p
+		return true
+	}
+	p := c.part
+	if p == nil {
+		c.fail(m.ID, refusal(codes.ErrServerInvalidCommand, "%s before enter: enter first", m.Type))
+		return true
+	}
+	switch m.Type {
+	case protocol.TypeAnswer:
+		if err := p.peer.SetAnswer(m.Body.(*protocol.SDP).SDP); err != nil {
+			c.fail(m.ID, refusal(codes.ErrServerInvalidCommand, "answer: %v", err))
+			return true
+		}
+	case protocol.TypeCandidate:
+		b := m.Body.(*protocol.Candidate)
+		if err := p.peer.AddCandidate(webrtc.ICECandidateInit{Candidate: b.Candidate, SDPMid: b.SDPMid, SDPMLineIndex: b.SDPMLineIndex}); err != nil {
+			c.fail(m.ID, refusal(codes.ErrServerInvalidCommand, "candidate: %v", err))
+			return true
+		}
+	case protocol.TypeMedia:
+		c.s.setLocalMedia(p, m.Body.(*protocol.Media))
+	case protocol.TypeRemote:
+		if e := c.s.setRemote(p, m.Body.(*protocol.Remote)); e != nil {
+			c.fail(m.ID, e)
+			return true
+		}
+	case protocol.TypeRecvMode:
+		if e := c.s.setRecvMode(p, m.Body.(*protocol.RecvMode).Mode); e != nil {
+			c.fail(m.ID, e)
+			return true
+		}
+	case protocol.TypeIM:
+		if e := c.s.sendIM(p, m.Body.(*protocol.IM)); e != nil {
+			c.fail(m.ID, e)
+			return true
+		}
+	case protocol.TypeLeave:
+		c.s.leave(p)
+		c.ok(m.ID)
+		c.shutdown(websocket.CloseNormalClosure, "left")
+		return false
+	default:
+		c.fail(m.ID, refusal(codes.ErrServerInvalidCommand, "%q is not a client request", m.Type))
+		return true
+	}
+	c.ok(m.ID)
+	return true
+}
+
+// delay applies the admin "slow signaling" fault before a reply.
+func (c *conn) delay() {
+	user := ""
+	if c.part != nil {
+		user = c.part.userID
+	}
+	d := c.s.faults.replyDelay(user)
+	if d <= 0 {
+		return
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-c.stop:
+	}
+}
