@@ -50,7 +50,10 @@ func TestEnterForwardLeave(t *testing.T) {
 		m, ok := e.(signaling.Members)
 		return ok && len(m.List) == 1 && m.List[0].UserID == "alice" && m.List[0].Publishing
 	})
-	a.next("bob entered", func(e signaling.Event) bool { u, ok := e.(signaling.UserEntered); return ok && u.Member.UserID == "bob" })
+	a.next("bob entered", func(e signaling.Event) bool {
+		u, ok := e.(signaling.UserEntered)
+		return ok && u.Member.UserID == "bob"
+	})
 
 	vp := startPump(t, a.video, 200, 1000)
 	ap := startPump(t, a.audio, 50, 100)

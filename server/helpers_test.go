@@ -74,7 +74,9 @@ type rtcpSpy struct {
 	plis atomic.Int64
 }
 
-func (s *rtcpSpy) NewInterceptor(string) (interceptor.Interceptor, error) { return &spyInterceptor{s: s}, nil }
+func (s *rtcpSpy) NewInterceptor(string) (interceptor.Interceptor, error) {
+	return &spyInterceptor{s: s}, nil
+}
 
 type spyInterceptor struct {
 	interceptor.NoOp

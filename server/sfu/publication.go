@@ -20,7 +20,7 @@ type Publication struct {
 	codec  webrtc.RTPCodecParameters
 	extIDs map[string]uint8 // URI → ID on the publisher leg
 
-	mu   sync.Mutex                 // serialises attach/detach (copy-on-write of subs)
+	mu   sync.Mutex                   // serialises attach/detach (copy-on-write of subs)
 	subs atomic.Pointer[[]*DownTrack] // read by the forwarding loop without locks
 
 	hold       atomic.Bool  // the publisher muted / turned its camera off

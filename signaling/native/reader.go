@@ -159,4 +159,3 @@ func (s *session) hasUpstream(kind webrtc.RTPCodecType) bool {
 	}
 	return false
 }
-
