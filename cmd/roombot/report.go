@@ -2,17 +2,82 @@ package main
 
 import (
 	"errors"
+	"fmt"
+	"path/filepath"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/roombot/roombot/reports"
+	"github.com/roombot/roombot/reports/render"
+	"github.com/roombot/roombot/reports/summary"
 )
 
-// reportCommand is a placeholder until its issue lands; it fails loudly.
+const reportExamples = `
+   roombot report runs/demo                                 re-render summary.json, junit.xml, report.html
+   roombot report --merge --out runs/all runs/m1 runs/m2    merge shards run on several machines into one report
+
+   The report is recomputed from events.jsonl and stats.jsonl; assertion results come from run.json.
+   Exit status: 0 all assertions passed, 1 an assertion failed, 2 bad arguments or an unreadable run directory.`
+
+// reportCommand re-renders a run directory, or merges several into one.
 func reportCommand(env Env) *cli.Command {
 	return &cli.Command{
-		Name:  "report",
-		Usage: "(not built yet)",
-		Action: func(*cli.Context) error {
-			return withExit(ExitUsage, errors.New("report: not built yet"))
+		Name:        "report",
+		Usage:       "re-render a run directory's report, or merge run directories (shards) into one",
+		ArgsUsage:   "DIR | --merge --out OUT DIR...",
+		Description: "Examples:" + reportExamples,
+		Flags: []cli.Flag{
+			&cli.BoolFlag{Name: "merge", Usage: "merge the run directories DIR... into --out"},
+			&cli.StringFlag{Name: "out", Usage: "output run directory of --merge (created if missing)"},
+		},
+		Action: func(c *cli.Context) error {
+			dirs := c.Args().Slice()
+			var (
+				s   *summary.Summary
+				dir string
+				err error
+			)
+			switch {
+			case c.Bool("merge"):
+				if c.String("out") == "" || len(dirs) == 0 {
+					return withExit(ExitUsage, errors.New("report --merge needs --out OUT and at least one run directory"))
+				}
+				dir = c.String("out")
+				s, err = render.Merge(dir, dirs...)
+			case c.String("out") != "":
+				return withExit(ExitUsage, errors.New("report: --out is only for --merge (DIR is re-rendered in place)"))
+			case len(dirs) != 1:
+				return withExit(ExitUsage, fmt.Errorf("report: want one run directory, got %d (use --merge to merge several)", len(dirs)))
+			default:
+				dir = dirs[0]
+				s, err = render.Render(dir)
+			}
+			if err != nil {
+				return withExit(ExitUsage, err)
+			}
+			return reportResult(env, dir, s)
 		},
 	}
+}
+
+// reportResult prints where the report is and what it says; failed
+// assertions make the exit status 1, as they did for the run.
+func reportResult(env Env, dir string, s *summary.Summary) error {
+	page := filepath.Join(dir, reports.HTMLFile)
+	if abs, err := filepath.Abs(page); err == nil {
+		page = abs
+	}
+	fmt.Fprintf(env.Stdout, "report: %s\n", page)
+	fmt.Fprintf(env.Stdout, "%d bots in %d rooms, %d of %d enters succeeded, %d error events; assertions: %d passed, %d failed\n",
+		s.Run.Users, s.Run.Rooms, s.Joins.Entered, s.Joins.Attempts, s.Events.Errors, s.Checks.Passed, s.Checks.Failed)
+	if s.Health.Overloaded {
+		fmt.Fprintln(env.Stdout, "warning: the load generator was overloaded; see the report's health section")
+	}
+	for _, n := range s.Notes {
+		fmt.Fprintf(env.Stderr, "note: %s\n", n)
+	}
+	if s.Checks.Failed > 0 {
+		return withExit(ExitFailed, fmt.Errorf("%d of %d assertions failed", s.Checks.Failed, s.Checks.Total))
+	}
+	return nil
 }
