@@ -127,12 +127,13 @@ type PermissionsConfig struct {
 	Expire Duration `yaml:"expire"`
 }
 
-// NetworkConfig impairs a user's network in-process.
+// NetworkConfig impairs a user's network in-process (bot/netem): such a
+// bot gets its own UDP socket.
 type NetworkConfig struct {
-	DelayMs  int     `yaml:"delay_ms"`
-	JitterMs int     `yaml:"jitter_ms"`
-	LossPct  float64 `yaml:"loss_pct"`
-	RateKbps int     `yaml:"rate_kbps"`
+	SendLossPct float64  `yaml:"send_loss_pct"` // datagrams dropped on send, %
+	RecvLossPct float64  `yaml:"recv_loss_pct"` // datagrams dropped on receive, %
+	Delay       Duration `yaml:"delay"`         // added to every datagram sent
+	Jitter      Duration `yaml:"jitter"`        // extra random delay in [0, jitter)
 }
 
 // ArrivalConfig is how the users of auto-join groups arrive.

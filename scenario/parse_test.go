@@ -164,3 +164,26 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestFaultValidation(t *testing.T) {
+	t.Parallel()
+	src := "rooms: 1\ngroups: [{name: g, count: 1}]\ntimeline:\n" +
+		"  - {at: 1s, fault: {fail_entre: {code: 1}}}\n" +
+		"  - {at: 1s, fault: {fail_enter: {user: g-1, cod: -100018}}}\n" +
+		"  - {at: 1s, fault: {pause_media: {user: g-1, duration: 5}}}\n"
+	_, err := Parse("f.yaml", []byte(src))
+	want := []string{
+		`f.yaml:4:22: timeline[0].fault.fail_entre: unknown fault "fail_entre" (did you mean "fail_enter"?)`,
+		`f.yaml:5:22: timeline[1].fault.fail_enter: fault fail_enter needs code (parameters: code, count, message, room, user)`,
+		`f.yaml:5:51: timeline[1].fault.fail_enter.cod: unknown parameter "cod" of fault fail_enter (did you mean "code"?)`,
+		`f.yaml:6:57: timeline[2].fault.pause_media.duration: expected a duration such as 5s, got 5`,
+	}
+	if err == nil || err.Error() != strings.Join(want, "\n") {
+		t.Errorf("got:\n%v\nwant:\n%s", err, strings.Join(want, "\n"))
+	}
+	f := Fault{Name: "fail_enter", Params: map[string]any{"user": "u3", "code": int64(-100018), "room": int64(1001)}}
+	m, p, body := f.AdminRequest()
+	if m != "POST" || p != "/admin/faults/enter" || body["userID"] != "u3" || body["code"] != int64(-100018) || body["roomID"] != int64(1001) || body["count"] != 1 {
+		t.Errorf("AdminRequest = %s %s %v", m, p, body)
+	}
+}

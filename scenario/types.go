@@ -145,8 +145,8 @@ func (f *Fault) decodeNode(d *decoder, n ast.Node, path string) {
 		return
 	}
 	f.Name = keyString(pairs[0])
-	d.pos[joinPath(path, f.Name)] = d.at(pairs[0].Key)
 	params, _ := d.generic(pairs[0].Value, joinPath(path, f.Name)).(map[string]any)
+	d.pos[joinPath(path, f.Name)] = d.at(pairs[0].Key) // the fault's errors point at its name
 	if params == nil && !isNull(d.resolve(pairs[0].Value, path)) {
 		d.errorf(pairs[0].Value, joinPath(path, f.Name), "", "fault parameters must be a mapping")
 	}

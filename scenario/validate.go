@@ -197,8 +197,8 @@ func (v *validator) groups() {
 		if g.Permissions != nil && g.Permissions.Privileges > 255 {
 			v.errorf(p+".permissions.privileges", "privilege bits are 0..255 (255 = all)", "privileges %d out of range", g.Permissions.Privileges)
 		}
-		if n := g.Network; n != nil && (n.DelayMs < 0 || n.JitterMs < 0 || n.LossPct < 0 || n.LossPct > 100 || n.RateKbps < 0) {
-			v.errorf(p+".network", "delay/jitter ≥ 0 ms, loss 0..100 %, rate ≥ 0 kbps", "bad network impairment")
+		if n := g.Network; n != nil && (n.SendLossPct < 0 || n.SendLossPct > 100 || n.RecvLossPct < 0 || n.RecvLossPct > 100) {
+			v.errorf(p+".network", "loss is a percentage 0..100", "bad network impairment")
 		}
 	}
 	if total > 100000 {

@@ -133,8 +133,14 @@ func (v *validator) stepFields(p string, s *StepConfig, t time.Duration) {
 	case "fault":
 		if s.Fault.IsZero() {
 			v.errorf(p, "add fault: {fail_enter: {user: u3, code: -100018}}", "fault step without fault:")
-		} else if !nameRE.MatchString(s.Fault.Name) {
-			v.errorf(p+".fault", "", "bad fault name %q", s.Fault.Name)
+		} else {
+			for _, pr := range validateFault(s.Fault) {
+				path := p + ".fault." + s.Fault.Name
+				if pr[0] != "" {
+					path += "." + pr[0]
+				}
+				v.errorf(path, pr[2], "%s", pr[1])
+			}
 		}
 	}
 	if s.Spread.D() > 0 && t+s.Spread.D() > v.c.Duration.D() {

@@ -326,6 +326,9 @@ func (d *decoder) generic(n ast.Node, path string) any {
 		return nil
 	}
 	n = d.resolve(n, path)
+	if n != nil {
+		d.pos[path] = d.at(n)
+	}
 	switch t := n.(type) {
 	case nil, *ast.NullNode:
 		return nil
