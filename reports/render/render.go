@@ -22,6 +22,16 @@ func Finish(dir string, info reports.RunInfo) (*summary.Summary, error) {
 	return Render(dir)
 }
 
+// FinishDataset is Finish for a caller that already holds the run's
+// Dataset (e.g. loaded with reports.Load to evaluate assertions): it writes
+// d.Info as run.json and renders d without reading the streams again.
+func FinishDataset(dir string, d *reports.Dataset) (*summary.Summary, error) {
+	if err := reports.WriteRunInfo(dir, d.Info); err != nil {
+		return nil, err
+	}
+	return Write(dir, d)
+}
+
 // Render (re)writes summary.json, junit.xml and report.html of the run
 // directory dir from its run.json (optional) and streams, and returns the
 // summary.

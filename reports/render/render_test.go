@@ -92,6 +92,19 @@ func TestFinishAndRender(t *testing.T) {
 	if !bytes.Contains(first[reports.HTMLFile], []byte("roombot report: smoke")) {
 		t.Fatal("report.html lacks the run name")
 	}
+	// FinishDataset from the loaded dataset gives the same bytes
+	d, err := reports.Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := FinishDataset(dir, d); err != nil {
+		t.Fatal(err)
+	}
+	for f, b := range read() {
+		if !bytes.Equal(b, first[f]) {
+			t.Errorf("%s differs after FinishDataset", f)
+		}
+	}
 	// re-rendering from the files gives the same bytes
 	if _, err := Render(dir); err != nil {
 		t.Fatal(err)
