@@ -86,20 +86,24 @@ func parseDoc(js []byte) (*Doc, error) {
 		return nil, decodeErr("json", "", "not a JSON object")
 	}
 	d := &Doc{JSON: js}
-	if _, ok := m["TLS.ver"]; !ok {
-		return d, parseV1(d, m)
+	parse := parseV1
+	if _, ok := m["TLS.ver"]; ok {
+		ver, err := str(m, "TLS.ver", true)
+		if err != nil {
+			return nil, err
+		}
+		switch ver {
+		case "2.0":
+			parse = parseV2
+		case "1.0":
+		default:
+			return nil, decodeErr("field", "TLS.ver", "unknown version %q (want \"2.0\", or absent for v1)", ver)
+		}
 	}
-	ver, err := str(m, "TLS.ver", true)
-	if err != nil {
+	if err := parse(d, m); err != nil {
 		return nil, err
 	}
-	switch ver {
-	case "2.0":
-		return d, parseV2(d, m)
-	case "1.0":
-		return d, parseV1(d, m)
-	}
-	return nil, decodeErr("field", "TLS.ver", "unknown version %q (want \"2.0\", or absent for v1)", ver)
+	return d, nil
 }
 
 func parseV2(d *Doc, m map[string]json.RawMessage) error {
@@ -111,10 +115,11 @@ func parseV2(d *Doc, m map[string]json.RawMessage) error {
 	if d.SDKAppID, _, err = num(m, "TLS.sdkappid", true); err != nil {
 		return err
 	}
-	if d.Time, _, err = num(m, "TLS.time", true); err != nil {
+	// TLS.time and TLS.expire are omitempty in the Go library, so absent
+	// means 0.
+	if d.Time, _, err = num(m, "TLS.time", false); err != nil {
 		return err
 	}
-	// TLS.expire is omitempty in the Go library, so absent means 0.
 	if d.Expire, _, err = num(m, "TLS.expire", false); err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"fmt"
+	"io"
 	"time"
 )
 
@@ -87,7 +88,7 @@ func newSigner(sdkAppID uint32, s *Signer, opts []Option) (*Signer, error) {
 func (s *Signer) SDKAppID() uint32 { return s.sdkAppID }
 
 // Version is 2 for an HMAC signer, 1 for an ECDSA signer.
-func (s *Signer) Version() int {
+func (s Signer) Version() int {
 	if s.priv != nil {
 		return 1
 	}
@@ -95,12 +96,16 @@ func (s *Signer) Version() int {
 }
 
 // String describes the signer without its key.
-func (s *Signer) String() string {
+func (s Signer) String() string {
 	return fmt.Sprintf("signature.Signer{sdkappid: %d, version: %d}", s.sdkAppID, s.Version())
 }
 
 // GoString is String, so %#v cannot print the key either.
-func (s *Signer) GoString() string { return s.String() }
+func (s Signer) GoString() string { return s.String() }
+
+// Format prints String for every verb, so no fmt verb (%+v, %x …) can
+// reach the key through reflection. Value receiver: covers Signer and *Signer.
+func (s Signer) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, s.String()) }
 
 // UserSig issues a userSig for userID valid for expire (whole seconds, at
 // least one).

@@ -5,6 +5,7 @@ import (
 	"crypto"
 	"crypto/hmac"
 	"fmt"
+	"io"
 	"strconv"
 	"time"
 )
@@ -74,7 +75,7 @@ func NewVerifier(sdkAppID uint32, opts ...VerifierOption) (*Verifier, error) {
 }
 
 // String describes the verifier without its key.
-func (v *Verifier) String() string {
+func (v Verifier) String() string {
 	s := fmt.Sprintf("signature.Verifier{sdkappid: %d", v.sdkAppID)
 	if v.key != nil {
 		s += ", v2 key"
@@ -86,7 +87,10 @@ func (v *Verifier) String() string {
 }
 
 // GoString is String, so %#v cannot print the key either.
-func (v *Verifier) GoString() string { return v.String() }
+func (v Verifier) GoString() string { return v.String() }
+
+// Format prints String for every verb, so no fmt verb can reach the key.
+func (v Verifier) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, v.String()) }
 
 // VerifyUserSig checks a userSig that carries no userbuf. On a failed check
 // it returns the decoded document with the error; on a decode failure the
