@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"bytes"
 	"errors"
 	"os"
 	"path/filepath"
@@ -143,6 +144,30 @@ func FuzzDecodeLine(f *testing.F) {
 		}
 		if l.Event != nil && l.Event.Event == "" {
 			t.Fatal("event without name accepted")
+		}
+	})
+}
+
+// FuzzReadStream: any file content loads or fails with file:line errors,
+// never a panic; a note only ever concerns the last line.
+func FuzzReadStream(f *testing.F) {
+	f.Add([]byte(goodEvent + "\n" + goodSample + "\n"))
+	f.Add([]byte(goodEvent + "\n" + goodEvent[:30]))
+	f.Add([]byte("\n\n{}\n"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		d := &Dataset{}
+		note, errs := d.read(bytes.NewReader(b), "events.jsonl", maxLineErrors)
+		for _, err := range errs {
+			var le *LineError
+			if !errors.As(err, &le) || le.Line < 1 {
+				t.Fatalf("error without a line: %v", err)
+			}
+		}
+		if len(errs) > maxLineErrors {
+			t.Fatalf("%d errors, cap %d", len(errs), maxLineErrors)
+		}
+		if note != "" && !strings.Contains(note, "truncated last line") {
+			t.Fatalf("note = %q", note)
 		}
 	})
 }
