@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/roombot/roombot/reports"
 	"github.com/roombot/roombot/reports/summary"
 )
 
@@ -111,5 +112,29 @@ func TestEmptyDataset(t *testing.T) {
 	}
 	if !strings.Contains(b.String(), "not measured in this run") {
 		t.Error("empty charts do not say so")
+	}
+}
+
+// TestEscapesOutsideText: names and messages come from outside (scenario
+// files, servers); they must never become markup.
+func TestEscapesOutsideText(t *testing.T) {
+	t.Parallel()
+	d := fixture(4, 2, 3)
+	evil := `<script>alert("x")</script>`
+	d.Info.Name = evil
+	d.Info.Checks[0].Message = evil
+	for i := range d.Events {
+		d.Events[i].User, d.Events[i].Room, d.Events[i].Message = evil, evil, evil
+	}
+	d.Events = append(d.Events, reports.Event{Time: t0, Kind: reports.KindRun, Event: reports.EvMark, Message: evil})
+	for i := range d.Samples {
+		d.Samples[i].User = evil
+	}
+	var b bytes.Buffer
+	if err := Write(&b, d, summary.Compute(d)); err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(b.String(), "<script"); n != 1 { // only the page's own
+		t.Fatalf("%d <script elements: outside text became markup", n)
 	}
 }

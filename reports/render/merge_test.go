@@ -4,6 +4,7 @@ import (
 	"encoding/xml"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -108,6 +109,10 @@ func TestMergeEqualsSumOfParts(t *testing.T) {
 	}
 	if err := xml.Unmarshal(raw, &x); err != nil || len(x.Suites) != 2 || x.Tests != 2 || x.Suites[1].Name != "machine-b" {
 		t.Errorf("junit: %v %+v", err, x)
+	}
+	page, err := os.ReadFile(filepath.Join(out, reports.HTMLFile))
+	if err != nil || !strings.Contains(string(page), "merged from 2 shards") || !strings.Contains(string(page), "<td>machine-b</td>") {
+		t.Errorf("merged report.html does not show its shards (%v)", err)
 	}
 	if sm.Health.CPUPctMax != 200 || sm.Health.Cores != 4 || len(sm.Health.Shards) != 2 {
 		t.Errorf("merged health = %+v", sm.Health)

@@ -269,12 +269,16 @@ func healthOf(d *reports.Dataset, w WriterSummary, overloads []string) Health {
 		}
 	}
 	h.Notes = slices.Clone(h.Notes)
-	for _, o := range overloads {
-		if o != "" && !slices.Contains(h.Notes, o) {
-			h.Notes = append(h.Notes, o)
-			h.Overloaded = true
+	// overload events say in words what run.json's health notes say; they
+	// are the only account when run.json is missing (a killed run).
+	if len(h.Notes) == 0 {
+		for _, o := range overloads {
+			if o != "" && !slices.Contains(h.Notes, o) {
+				h.Notes = append(h.Notes, o)
+			}
 		}
 	}
+	h.Overloaded = h.Overloaded || len(overloads) > 0
 	if w.Dropped > 0 {
 		h.Overloaded = true
 		h.Notes = append(h.Notes, fmt.Sprintf("the run directory writer dropped %d lines: figures are computed from incomplete data", w.Dropped))

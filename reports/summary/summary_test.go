@@ -143,3 +143,18 @@ func BenchmarkCompute(b *testing.B) {
 		Compute(d)
 	}
 }
+
+func TestOverloadEvents(t *testing.T) {
+	t.Parallel()
+	ov := reports.Event{Time: t0, Kind: reports.KindRun, Event: reports.EvOverload, Message: "action lag p99 40ms > 10ms"}
+	// killed run: no health in run.json, the event is the account
+	s := Compute(&reports.Dataset{Events: []reports.Event{ov}})
+	if !s.Health.Overloaded || !slices.Equal(s.Health.Notes, []string{ov.Message}) {
+		t.Errorf("killed run health = %+v", s.Health)
+	}
+	// finished run: run.json's notes stand, not repeated
+	s = Compute(&reports.Dataset{Info: reports.RunInfo{Health: reports.Health{Overloaded: true, Notes: []string{"action lag p99 40 ms"}}}, Events: []reports.Event{ov}})
+	if !s.Health.Overloaded || len(s.Health.Notes) != 1 {
+		t.Errorf("finished run health = %+v", s.Health)
+	}
+}
