@@ -12,8 +12,10 @@
 //
 //   - Driver: the signaling protocol of one room service (signaling.Driver);
 //     the bot never sees protocol types.
-//   - Host: what the bots of one process share: one ICE UDP socket (mux), the
-//     fixture media library and its pacer. Hundreds of bots stay cheap.
+//   - Host: what the bots of one process share: the network description,
+//     the fixture media library and its pacer. Hundreds of bots stay cheap:
+//     each has one PeerConnection with one UDP socket and no goroutine of
+//     its own for sending.
 //   - Net: the network a bot's PeerConnection uses (transport.Net); bot/netem
 //     wraps it with loss and delay for one bot.
 //   - Remote: another participant; each of its tracks (audio, video) is

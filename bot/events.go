@@ -2,6 +2,7 @@ package bot
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/roombot/roombot/codes"
 	"github.com/roombot/roombot/reports"
@@ -81,7 +82,7 @@ func (b *Bot) handle(ev signaling.Event) {
 	switch e := ev.(type) {
 	case signaling.Members:
 		for _, m := range e.List {
-			b.addRemote(m)
+			b.addRemote(m, time.Time{})
 		}
 		b.emit(reports.Event{Kind: reports.KindRoom, Event: reports.EvMembers, Code: codes.MemberList, Value: float64(len(e.List)),
 			Message: memberNames(e.List)})
@@ -90,7 +91,7 @@ func (b *Bot) handle(ev signaling.Event) {
 				Message: fmt.Sprintf("room is full: at most %d members", max+1)})
 		}
 	case signaling.UserEntered:
-		b.addRemote(e.Member)
+		b.addRemote(e.Member, b.now())
 		b.emit(reports.Event{Kind: reports.KindRoom, Event: reports.EvRemoteEntered, Code: codes.RemoteUserEntered, Remote: e.Member.UserID})
 	case signaling.UserLeft:
 		b.removeRemote(e.UserID)

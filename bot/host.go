@@ -9,25 +9,29 @@ import (
 
 	"github.com/pion/ice/v4"
 	"github.com/pion/logging"
+	"github.com/pion/transport/v5/stdnet"
 	"github.com/pion/webrtc/v4"
 )
 
-// DefaultListenAddr is where a Host's shared UDP socket listens: loopback,
-// any free port.
-const DefaultListenAddr = "127.0.0.1:0"
+// DefaultListenIP is the address bots' UDP sockets bind to: loopback.
+const DefaultListenIP = "127.0.0.1"
 
 // Host is what the bots of one process share so that hundreds of them stay
-// cheap: one UDP socket for all their ICE traffic (pion's ICE UDP mux), the
-// fixture media library and its pacer. It is safe for concurrent use.
-// Close it after every bot that uses it has stopped.
+// cheap: the network stack description (interfaces are enumerated once),
+// the fixture media library and the pacing scheduler its players run on.
+// It is safe for concurrent use. Close it after every bot that uses it has
+// stopped.
+//
+// Each bot has one UDP socket (one host candidate on ListenIP, UDP over
+// IPv4 only, mDNS off) rather than sharing one through pion's ICE UDP mux:
+// a mux demultiplexes media by the remote address, and every bot of a
+// process talks to the same server address, so bots would receive each
+// other's packets.
 type Host struct {
-	listen   string
-	loopback bool
-	log      *slog.Logger
-	lf       logging.LoggerFactory
-
-	conn net.PacketConn
-	mux  ice.UDPMux
+	ip  net.IP
+	log *slog.Logger
+	lf  logging.LoggerFactory
+	net transportNet
 
 	media *mediaHost
 
@@ -37,15 +41,15 @@ type Host struct {
 // HostOption configures a Host.
 type HostOption func(*Host) error
 
-// WithListenAddr sets the shared UDP socket's address (default
-// DefaultListenAddr). Anything but loopback is for servers on other
-// machines.
-func WithListenAddr(addr string) HostOption {
+// WithListenIP sets the IP bots' sockets bind to (default DefaultListenIP);
+// 0.0.0.0 allows every interface, for servers on other machines.
+func WithListenIP(ip string) HostOption {
 	return func(h *Host) error {
-		if _, err := net.ResolveUDPAddr("udp4", addr); err != nil {
-			return fmt.Errorf("bot host: listen address %q: %w", addr, err)
+		p := net.ParseIP(ip)
+		if p == nil || p.To4() == nil {
+			return fmt.Errorf("bot host: listen IP %q is not an IPv4 address", ip)
 		}
-		h.listen = addr
+		h.ip = p.To4()
 		return nil
 	}
 }
@@ -61,67 +65,50 @@ func WithHostLogger(l *slog.Logger) HostOption {
 	}
 }
 
-// NewHost opens the shared UDP socket and loads the media library.
+// NewHost loads the media library and starts the pacing scheduler.
 func NewHost(opts ...HostOption) (*Host, error) {
-	h := &Host{listen: DefaultListenAddr, log: slog.New(slog.DiscardHandler)}
+	h := &Host{ip: net.ParseIP(DefaultListenIP).To4(), log: slog.New(slog.DiscardHandler)}
 	for _, o := range opts {
 		if err := o(h); err != nil {
 			return nil, err
 		}
 	}
 	h.lf = newPionLogger(h.log)
-	addr, _ := net.ResolveUDPAddr("udp4", h.listen)
-	h.loopback = addr.IP.IsLoopback()
-	conn, err := net.ListenUDP("udp4", addr)
+	n, err := stdnet.NewNet()
 	if err != nil {
-		return nil, fmt.Errorf("bot host: listen %s: %w", h.listen, err)
+		return nil, fmt.Errorf("bot host: network: %w", err)
 	}
-	// Hundreds of bots' media pass this one socket: give the kernel room.
-	_ = conn.SetReadBuffer(8 << 20)
-	_ = conn.SetWriteBuffer(8 << 20)
-	h.conn = conn
-	h.mux = webrtc.NewICEUDPMux(h.lf.NewLogger("udpmux"), conn)
+	h.net = n
 	m, err := newMediaHost()
 	if err != nil {
-		_ = h.mux.Close()
-		_ = conn.Close()
 		return nil, err
 	}
 	h.media = m
 	return h, nil
 }
 
-// Addr is the shared UDP socket's address.
-func (h *Host) Addr() net.Addr { return h.conn.LocalAddr() }
-
-// Close closes the shared socket and stops the pacer. It is idempotent.
+// Close stops the pacing scheduler. It is idempotent.
 func (h *Host) Close() error {
-	var err error
-	h.once.Do(func() {
-		h.media.close()
-		err = errors.Join(h.mux.Close(), h.conn.Close())
-		if errors.Is(err, net.ErrClosed) {
-			err = nil
-		}
-	})
-	return err
+	h.once.Do(func() { h.media.close() })
+	return nil
 }
 
-// settingEngine configures one bot's network: the shared mux (or its own
-// net), loopback candidates, mDNS off, UDP over IPv4 only.
+// settingEngine configures one bot's network: its own socket on the Host's
+// IP (through own, when the bot has an impaired net), loopback candidates,
+// mDNS off, UDP over IPv4 only.
 func (h *Host) settingEngine(own transportNet) webrtc.SettingEngine {
 	var se webrtc.SettingEngine
 	se.LoggerFactory = h.lf
 	se.SetICEMulticastDNSMode(ice.MulticastDNSModeDisabled)
 	se.SetNetworkTypes([]webrtc.NetworkType{webrtc.NetworkTypeUDP4})
 	se.SetIncludeLoopbackCandidate(true)
-	if own != nil {
-		se.SetNet(own)
-		if h.loopback {
-			se.SetIPFilter(func(ip net.IP) bool { return ip.IsLoopback() })
-		}
-	} else {
-		se.SetICEUDPMux(h.mux)
+	if own == nil {
+		own = h.net
+	}
+	se.SetNet(own)
+	if !h.ip.IsUnspecified() {
+		ip := h.ip
+		se.SetIPFilter(func(c net.IP) bool { return c.Equal(ip) })
 	}
 	return se
 }

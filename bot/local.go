@@ -10,12 +10,34 @@ import (
 // localTrack is one published track and the player that feeds it.
 type localTrack struct {
 	kind   string // "audio" or "video"
-	track  *webrtc.TrackLocalStaticRTP
-	sender *webrtc.RTPSender // found after Join
-	ssrc   uint32
+	track  *boundTrack
 	player player // nil until startPlayers
 	last   txCounters
+
+	// Set when the sender binds the track (negotiation done); guarded by
+	// the bot's mu.
+	ssrc uint32
+	ext  media.Extensions
 }
+
+// boundTrack is a TrackLocalStaticRTP that tells the bot when a sender
+// binds it: only then are its SSRC and header extension IDs known, and the
+// native driver binds after entering (the server's first offer).
+type boundTrack struct {
+	*webrtc.TrackLocalStaticRTP
+	onBind func(webrtc.TrackLocalContext)
+}
+
+// Bind binds the track and reports the binding.
+func (t *boundTrack) Bind(ctx webrtc.TrackLocalContext) (webrtc.RTPCodecParameters, error) {
+	c, err := t.TrackLocalStaticRTP.Bind(ctx)
+	if err == nil && t.onBind != nil {
+		t.onBind(ctx)
+	}
+	return c, err
+}
+
+var _ webrtc.TrackLocal = (*boundTrack)(nil)
 
 // player is what the bot needs of the media package's paced player for one
 // track (fixture or live): stop/resume sending, switch camera, jump to a
@@ -43,54 +65,63 @@ func (b *Bot) makeLocalTracks(userID string) error {
 		if err != nil {
 			return fmt.Errorf("bot %s: video track: %w", userID, err)
 		}
-		b.local = append(b.local, &localTrack{kind: "video", track: t})
+		b.addLocal("video", t)
 	}
 	if !b.cfg.Media.NoAudio {
 		t, err := webrtc.NewTrackLocalStaticRTP(webrtc.RTPCodecCapability{MimeType: webrtc.MimeTypeOpus, ClockRate: 48000, Channels: 2}, "audio", userID)
 		if err != nil {
 			return fmt.Errorf("bot %s: audio track: %w", userID, err)
 		}
-		b.local = append(b.local, &localTrack{kind: "audio", track: t})
+		b.addLocal("audio", t)
 	}
 	return nil
 }
 
-// startPlayers finds the sender of each local track (the driver added
-// them), reads the negotiated header extension IDs and starts playback in
-// the current mute/camera state.
-func (b *Bot) startPlayers() error {
+func (b *Bot) addLocal(kind string, t *webrtc.TrackLocalStaticRTP) {
+	lt := &localTrack{kind: kind}
+	lt.track = &boundTrack{TrackLocalStaticRTP: t, onBind: func(ctx webrtc.TrackLocalContext) { b.bound(lt, ctx) }}
+	b.local = append(b.local, lt)
+}
+
+// bound records a local track's SSRC and negotiated header extensions and
+// passes the extensions to its player.
+func (b *Bot) bound(lt *localTrack, ctx webrtc.TrackLocalContext) {
+	exts := ctx.HeaderExtensions()
+	ext := media.ExtensionsFromParams(len(exts), func(i int) (string, int) { return exts[i].URI, exts[i].ID })
 	b.mu.Lock()
-	peers := append([]*webrtc.PeerConnection(nil), b.peers...)
+	lt.ssrc, lt.ext = uint32(ctx.SSRC()), ext
+	p := lt.player
 	b.mu.Unlock()
+	if pa, ok := p.(playerAdapter); ok {
+		pa.p.SetExtensions(ext)
+		// What was sent before the binding was dropped: start the bound
+		// stream on a keyframe so receivers show a picture at once.
+		pa.p.RequestKeyframe()
+	}
+}
+
+// startPlayers starts paced playback on every local track in the current
+// mute/camera state. Packets written before the track is bound are
+// dropped by pion; the extension IDs follow when it binds.
+func (b *Bot) startPlayers() error {
 	for _, lt := range b.local {
-		for _, pc := range peers {
-			for _, s := range pc.GetSenders() {
-				if s.Track() == lt.track {
-					lt.sender = s
-				}
-			}
-		}
-		if lt.sender == nil {
-			return fmt.Errorf("bot %s: the driver did not publish the %s track", b.UserID(), lt.kind)
-		}
-		params := lt.sender.GetParameters()
-		if len(params.Encodings) > 0 {
-			lt.ssrc = uint32(params.Encodings[0].SSRC)
-		}
-		ext := media.ExtensionsFromParams(len(params.HeaderExtensions), func(i int) (string, int) {
-			return params.HeaderExtensions[i].URI, params.HeaderExtensions[i].ID
-		})
 		b.mu.Lock()
-		off, camera := b.localOff(lt.kind), b.camera
+		off, camera, ext := b.localOff(lt.kind), b.camera, lt.ext
 		b.mu.Unlock()
-		p, err := b.host.media.newPlayer(b.cfg.Media, lt.kind, camera, off, lt.track, ext)
+		p, err := b.host.media.newPlayer(b.cfg.Media, lt.kind, camera, off, lt.track.TrackLocalStaticRTP, ext)
 		if err != nil {
 			return fmt.Errorf("bot %s: %s player: %w", b.UserID(), lt.kind, err)
 		}
 		b.mu.Lock()
 		lt.player = p
 		p.SetOff(b.localOff(lt.kind)) // an action may have changed it meanwhile
+		ext2 := lt.ext
 		b.mu.Unlock()
+		if ext2 != ext { // bound while the player was being made
+			if pa, ok := p.(playerAdapter); ok {
+				pa.p.SetExtensions(ext2)
+			}
+		}
 	}
 	return nil
 }

@@ -41,7 +41,7 @@ func WithSink(s reports.Sink) Option {
 	}
 }
 
-// WithHost shares a per-process Host (UDP mux, media library, pacer)
+// WithHost shares a per-process Host (network, media library, pacer)
 // between bots. Without it the bot makes a private Host and closes it on
 // Stop.
 func WithHost(h *Host) Option {
@@ -55,8 +55,8 @@ func WithHost(h *Host) Option {
 }
 
 // WithNet gives the bot's PeerConnections their own network, e.g. a
-// bot/netem impairment. Such a bot opens its own UDP socket instead of
-// using the Host's shared mux, so that the impairment hits only it.
+// bot/netem impairment; the bot's socket is opened through it, so the
+// impairment hits only this bot.
 func WithNet(n transport.Net) Option {
 	return func(b *Bot) error {
 		if n == nil {

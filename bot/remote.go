@@ -15,6 +15,9 @@ type remoteUser struct {
 	// recvAudio and recvVideo are this bot's blocks (true = receive).
 	recvAudio, recvVideo bool
 	tracks               []*remoteTrack
+	// enteredAt is when the user entered after this bot (1031); zero for
+	// users of the member list. It starts the time to first frame.
+	enteredAt time.Time
 }
 
 // remoteTrack is one received track, its analysis and the counters of the
@@ -24,8 +27,10 @@ type remoteTrack struct {
 	track      *webrtc.TrackRemote
 	ssrc       uint32
 	an         analyzer
-	arrived    time.Time
+	arrived    time.Time // reference of the time to first frame
 	last       rxCounters
+	loss       seqLoss
+	lastLoss   lossCounters
 }
 
 // analyzer is what the bot needs of the media package's receive analysis
@@ -54,14 +59,19 @@ type rxEvents struct {
 	Source      func(name string)
 }
 
-func (b *Bot) addRemote(m signaling.Member) {
+// addRemote records a member; entered is the time of its 1031, zero for
+// the member list.
+func (b *Bot) addRemote(m signaling.Member, entered time.Time) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if r, ok := b.remotes[m.UserID]; ok {
 		r.member = m
+		if !entered.IsZero() {
+			r.enteredAt = entered
+		}
 		return
 	}
-	b.remotes[m.UserID] = &remoteUser{member: m, recvAudio: true, recvVideo: true}
+	b.remotes[m.UserID] = &remoteUser{member: m, recvAudio: true, recvVideo: true, enteredAt: entered}
 }
 
 func (b *Bot) removeRemote(id string) {
@@ -105,23 +115,25 @@ func (b *Bot) addRemoteTrack(e signaling.RemoteTrack) {
 	if e.Track == nil {
 		return
 	}
-	rt := &remoteTrack{user: e.UserID, kind: e.Kind, track: e.Track, ssrc: uint32(e.Track.SSRC()), arrived: b.now()}
+	rt := &remoteTrack{user: e.UserID, kind: e.Kind, track: e.Track, ssrc: uint32(e.Track.SSRC())}
 	params := e.Receiver.GetParameters()
-	b.mu.Lock()
-	start := b.enterAt
-	b.mu.Unlock()
-	if rt.arrived.After(start) {
-		start = rt.arrived
-	}
-	rt.an = b.host.media.newAnalyzer(e.Track.Codec().MimeType, e.Kind, params.HeaderExtensions, start, b.rxEvents(rt))
 	b.mu.Lock()
 	r, ok := b.remotes[e.UserID]
 	if !ok {
 		r = &remoteUser{member: signaling.Member{UserID: e.UserID}, recvAudio: true, recvVideo: true}
 		b.remotes[e.UserID] = r
 	}
+	// The track "arrives" when its user is known to be in the room: at
+	// this bot's enter request for members already there, at 1031 for
+	// later ones. (pion reports the track itself only with its first
+	// packet, which would make the time to first frame meaningless.)
+	rt.arrived = b.enterAt
+	if r.enteredAt.After(rt.arrived) {
+		rt.arrived = r.enteredAt
+	}
 	r.tracks = append(r.tracks, rt)
 	b.mu.Unlock()
+	rt.an = b.host.media.newAnalyzer(e.Track.Codec().MimeType, e.Kind, params.HeaderExtensions, rt.arrived, b.rxEvents(rt))
 
 	b.wg.Add(2)
 	go b.readRTP(rt)
@@ -135,14 +147,8 @@ func (b *Bot) rxEvents(rt *remoteTrack) rxEvents {
 	}
 	return rxEvents{
 		FirstFrame: func(at time.Time) {
-			b.mu.Lock()
-			from := b.enterAt
-			b.mu.Unlock()
-			if rt.arrived.After(from) {
-				from = rt.arrived
-			}
 			e := ev(reports.EvFirstFrame)
-			e.Time, e.Value = at, msSince(at, from)
+			e.Time, e.Value = at, msSince(at, rt.arrived)
 			b.emit(e)
 		},
 		FreezeStart: func(at time.Time) {
@@ -172,6 +178,9 @@ func (b *Bot) readRTP(rt *remoteTrack) {
 		n, _, err := rt.track.Read(buf)
 		if err != nil {
 			return
+		}
+		if n >= 12 {
+			rt.loss.add(uint16(buf[2])<<8 | uint16(buf[3]))
 		}
 		rt.an.Packet(buf[:n], b.now())
 	}

@@ -11,7 +11,6 @@ import (
 // track at the previous sample; a sample reports the difference.
 type rxCounters struct {
 	packets, bytes    uint64
-	lost              int64
 	nacks, plis, firs uint32
 }
 
@@ -59,15 +58,19 @@ func (b *Bot) sample(now time.Time, iv time.Duration) reports.Sample {
 	b.mu.Unlock()
 
 	var rtts, jitters, e2es []float64
+	var expected uint64
 	for _, lt := range local {
-		if lt.ssrc == 0 {
+		b.mu.Lock()
+		ssrc := lt.ssrc
+		b.mu.Unlock()
+		if ssrc == 0 {
 			continue
 		}
-		st := b.getters.get(lt.ssrc)
+		st := b.getters.get(ssrc)
 		if st == nil {
 			continue
 		}
-		ts := txTrack(lt, st, secs)
+		ts := txTrack(lt, ssrc, st, secs)
 		s.Tracks = append(s.Tracks, ts)
 		s.TxKbps += ts.Kbps
 		s.TxPackets += ts.Packets
@@ -78,7 +81,7 @@ func (b *Bot) sample(now time.Time, iv time.Duration) reports.Sample {
 	for _, rt := range remote {
 		ts := reports.TrackSample{Dir: reports.Rx, Kind: rt.kind, Remote: rt.user, SSRC: rt.ssrc}
 		if st := b.getters.get(rt.ssrc); st != nil {
-			rxTrack(rt, st, secs, &ts)
+			expected += rxTrack(rt, st, secs, &ts)
 		}
 		snap := rt.an.Snapshot(now)
 		ts.Frames, ts.FPS, ts.Freezes, ts.FreezeMs = snap.Frames, snap.FPS, snap.Freezes, snap.FreezeMs
@@ -105,22 +108,22 @@ func (b *Bot) sample(now time.Time, iv time.Duration) reports.Sample {
 			e2es = append(e2es, *ts.E2EMs)
 		}
 	}
-	if exp := int64(s.RxPackets) + s.RxLost; exp > 0 && s.RxLost > 0 {
-		s.RxLossPct = 100 * float64(s.RxLost) / float64(exp)
+	if expected > 0 && s.RxLost > 0 {
+		s.RxLossPct = 100 * float64(s.RxLost) / float64(expected)
 	}
 	s.RTTMs, s.JitterMs, s.E2EMs = mean(rtts), mean(jitters), mean(e2es)
 	return s
 }
 
 // txTrack is one sent track's figures; it advances lt.last.
-func txTrack(lt *localTrack, st *stats.Stats, secs float64) reports.TrackSample {
+func txTrack(lt *localTrack, ssrc uint32, st *stats.Stats, secs float64) reports.TrackSample {
 	o, ri := st.OutboundRTPStreamStats, st.RemoteInboundRTPStreamStats
 	cur := txCounters{packets: o.PacketsSent, bytes: o.BytesSent, remoteLost: ri.PacketsLost,
 		nacks: o.NACKCount, plis: o.PLICount, firs: o.FIRCount}
 	prev := lt.last
 	lt.last = cur
 	ts := reports.TrackSample{
-		Dir: reports.Tx, Kind: lt.kind, SSRC: lt.ssrc,
+		Dir: reports.Tx, Kind: lt.kind, SSRC: ssrc,
 		Kbps:    kbps(cur.bytes-prev.bytes, secs),
 		Packets: cur.packets - prev.packets,
 		Lost:    cur.remoteLost - prev.remoteLost,
@@ -138,26 +141,25 @@ func txTrack(lt *localTrack, st *stats.Stats, secs float64) reports.TrackSample 
 	return ts
 }
 
-// rxTrack fills one received track's interceptor figures; it advances
-// rt.last. Loss is from sequence numbers of the primary SSRC: RTX repairs
-// arrive on their own SSRC and do not hide network loss.
-func rxTrack(rt *remoteTrack, st *stats.Stats, secs float64, ts *reports.TrackSample) {
+// rxTrack fills one received track's interceptor and loss figures; it
+// advances rt.last and rt.lastLoss.
+func rxTrack(rt *remoteTrack, st *stats.Stats, secs float64, ts *reports.TrackSample) (expected uint64) {
 	in, ro := st.InboundRTPStreamStats, st.RemoteOutboundRTPStreamStats
-	cur := rxCounters{packets: in.PacketsReceived, bytes: in.BytesReceived, lost: in.PacketsLost,
+	cur := rxCounters{packets: in.PacketsReceived, bytes: in.BytesReceived,
 		nacks: in.NACKCount, plis: in.PLICount, firs: in.FIRCount}
 	prev := rt.last
 	rt.last = cur
 	ts.Kbps = kbps(cur.bytes-prev.bytes, secs)
 	ts.Packets = cur.packets - prev.packets
-	ts.Lost = cur.lost - prev.lost
-	if ts.Lost < 0 {
-		// Late packets counted lost before arrived now: report none and
-		// keep the old mark, so the correction nets out over later intervals.
-		ts.Lost = 0
-		rt.last.lost = prev.lost
-	}
-	if exp := int64(ts.Packets) + ts.Lost; exp > 0 && ts.Lost > 0 {
-		ts.LossPct = 100 * float64(ts.Lost) / float64(exp)
+	// Loss is network loss from sequence-number gaps (seqLoss), so that a
+	// NACK repair on the same SSRC does not hide it.
+	lc := rt.loss.counters()
+	pl := rt.lastLoss
+	rt.lastLoss = lc
+	ts.Lost = int64(lc.lost - pl.lost)
+	expected = lc.expected - pl.expected
+	if expected > 0 && ts.Lost > 0 {
+		ts.LossPct = 100 * float64(ts.Lost) / float64(expected)
 	}
 	if in.PacketsReceived > 0 {
 		ts.JitterMs = ptr(in.Jitter * 1000)
@@ -168,6 +170,7 @@ func rxTrack(rt *remoteTrack, st *stats.Stats, secs float64, ts *reports.TrackSa
 	ts.NACKs = uint64(cur.nacks - prev.nacks)
 	ts.PLIs = uint64(cur.plis - prev.plis)
 	ts.FIRs = uint64(cur.firs - prev.firs)
+	return expected
 }
 
 func kbps(bytes uint64, secs float64) float64 { return float64(bytes) * 8 / 1000 / secs }

@@ -7,9 +7,8 @@
 // impaired (that is what ICE uses for host candidates); TCP and dialled
 // sockets pass through unchanged.
 //
-// An impaired bot must own its socket: the shared ICE UDP mux of a bot.Host
-// carries every bot's packets on one socket, so impairment there would hit
-// all of them. bot.WithNet therefore turns the mux off for that bot.
+// Every bot owns its UDP socket, so a Net given to one bot (bot.WithNet)
+// impairs only that bot.
 //
 // The kernel of the test machines has no netem qdisc (field notes), which is
 // why impairment lives here and not in tc.
