@@ -1,18 +1,177 @@
 package main
 
 import (
+	"context"
 	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/roombot/roombot/scenario"
+	"github.com/roombot/roombot/scenario/live"
 )
 
-// runCommand is a placeholder until its issue lands; it fails loudly.
+const runExamples = `Examples:
+   roombot run fixtures/scenarios/ci-smoke.yaml               # embedded service, report in runs/
+   roombot run fixtures/scenarios/capacity.yaml --out runs/cap
+   roombot run --dry-run fixtures/scenarios/customer-repro.yaml   # print the plan, connect nothing
+   roombot run --check my.yaml                                 # validate only
+
+Exit codes: 0 all assertions passed, 1 an assertion failed, 2 usage or scenario
+error, 3 the run could not be carried out. The first Ctrl-C ends the run
+gracefully (bots leave, the report is complete); the second hangs up at once.`
+
+// runCommand plays a scenario file: `roombot run SCENARIO [--out DIR]`.
 func runCommand(env Env) *cli.Command {
 	return &cli.Command{
-		Name:  "run",
-		Usage: "(not built yet)",
-		Action: func(*cli.Context) error {
-			return withExit(ExitUsage, errors.New("run: not built yet"))
+		Name:        "run",
+		Usage:       "run a scenario file: bots, timeline, assertions, reports",
+		ArgsUsage:   "SCENARIO.yaml",
+		Description: runExamples,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "run directory to write (default runs/<name>-<time>)"},
+			&cli.BoolFlag{Name: "dry-run", Usage: "print the plan (every join and action with its time) and exit"},
+			&cli.BoolFlag{Name: "check", Usage: "validate the scenario and exit"},
+			&cli.BoolFlag{Name: "no-progress", Usage: "no live progress display"},
+		},
+		Action: func(c *cli.Context) error {
+			f, err := runFlagsOf(c)
+			if err != nil {
+				return withExit(ExitUsage, err)
+			}
+			cfg, err := scenario.Load(f.file)
+			if err != nil {
+				return withExit(ExitUsage, err)
+			}
+			switch {
+			case f.check:
+				fmt.Fprintf(env.Stdout, "%s: valid\n", cfg.File())
+				return nil
+			case f.dryRun:
+				plan, err := scenario.NewPlan(cfg)
+				if err != nil {
+					return withExit(ExitUsage, err)
+				}
+				_, err = plan.WriteTo(env.Stdout)
+				return err
+			}
+			return play(c.Context, env, cfg, f.out, !f.noProgress)
 		},
 	}
+}
+
+type runFlags struct {
+	file, out                 string
+	dryRun, check, noProgress bool
+}
+
+// runFlagsOf reads the flags, also where they follow the scenario file
+// (urfave/cli stops parsing flags at the first argument, but the usage is
+// `roombot run SCENARIO [--out DIR]`).
+func runFlagsOf(c *cli.Context) (runFlags, error) {
+	f := runFlags{out: c.String("out"), dryRun: c.Bool("dry-run"), check: c.Bool("check"), noProgress: c.Bool("no-progress")}
+	args := c.Args().Slice()
+	var files []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--out" || a == "-o" || a == "-out":
+			if i+1 >= len(args) {
+				return f, errors.New("run: --out needs a directory")
+			}
+			f.out = args[i+1]
+			i++
+		case strings.HasPrefix(a, "--out="):
+			f.out = strings.TrimPrefix(a, "--out=")
+		case a == "--dry-run":
+			f.dryRun = true
+		case a == "--check":
+			f.check = true
+		case a == "--no-progress":
+			f.noProgress = true
+		case strings.HasPrefix(a, "-") && a != "-":
+			return f, fmt.Errorf("run: unknown flag %s", a)
+		default:
+			files = append(files, a)
+		}
+	}
+	if len(files) != 1 {
+		return f, errors.New("run: give exactly one scenario file (roombot run SCENARIO.yaml [--out DIR])")
+	}
+	f.file = files[0]
+	return f, nil
+}
+
+// play runs cfg with two-phase Ctrl-C handling and maps the outcome to an
+// exit code.
+func play(parent context.Context, env Env, cfg *scenario.Config, out string, progress bool) error {
+	ctx, cancel := context.WithCancel(parent)
+	defer cancel()
+	hard := make(chan struct{})
+	if env.Interrupt != nil {
+		sig, stop := env.Interrupt()
+		defer stop()
+		done := make(chan struct{})
+		var wg sync.WaitGroup
+		wg.Add(1)
+		defer wg.Wait()
+		defer close(done)
+		go func() {
+			defer wg.Done()
+			for n := 0; n < 2; n++ {
+				select {
+				case <-sig:
+				case <-done:
+					return
+				}
+				if n == 0 {
+					fmt.Fprintln(env.Stderr, "\nroombot: interrupted: bots are leaving, the report will be complete (Ctrl-C again to hang up now)")
+					cancel()
+				} else {
+					close(hard)
+				}
+			}
+		}()
+	}
+	opts := live.Options{Out: out, Getenv: env.Getenv, Hard: hard}
+	if progress {
+		opts.Progress, opts.TTY = env.Stderr, isTerminal(env.Stderr)
+	}
+	o, err := live.Run(ctx, cfg, opts)
+	switch {
+	case errors.Is(err, live.ErrUsage):
+		return withExit(ExitUsage, err)
+	case err != nil:
+		return withExit(ExitNotCarried, err)
+	}
+	for _, ch := range o.Info.Checks {
+		mark := "PASS"
+		if !ch.Passed {
+			mark = "FAIL"
+		}
+		fmt.Fprintf(env.Stdout, "%s  %s: %s\n", mark, ch.Name, ch.Message)
+	}
+	abs, _ := filepath.Abs(o.Dir)
+	fmt.Fprintf(env.Stdout, "report: %s\n", filepath.Join(abs, "report.html"))
+	if o.Info.Interrupted {
+		fmt.Fprintln(env.Stdout, "the run was interrupted before its end")
+	}
+	if !o.Passed {
+		return withExit(ExitFailed, fmt.Errorf("run: %d of %d assertions failed", len(o.Failed()), len(o.Info.Checks)))
+	}
+	return nil
+}
+
+// isTerminal reports whether w is a character device (a terminal).
+func isTerminal(w any) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }

@@ -1,0 +1,52 @@
+package live
+
+import (
+	"log/slog"
+
+	"github.com/roombot/roombot/bot"
+	"github.com/roombot/roombot/bot/netem"
+	"github.com/roombot/roombot/reports"
+	"github.com/roombot/roombot/scenario"
+	"github.com/roombot/roombot/signaling"
+	"github.com/roombot/roombot/signature"
+)
+
+var recvModes = map[string]signaling.RecvMode{
+	"all": signaling.RecvAll, "audio": signaling.RecvAudio, "video": signaling.RecvVideo, "none": signaling.RecvNone,
+}
+
+// botConfig turns a planned user into the bot's component properties.
+func botConfig(u *scenario.User, tg *target) bot.Config {
+	g := u.Config
+	bc := bot.Config{
+		SDKAppID: tg.sdkAppID, UserID: u.ID, RoomID: u.Room.ID, StrRoomID: u.Room.StrID,
+		SecretKey: tg.secret, SignURL: tg.signURL,
+		Muted: g.Muted, CameraOff: g.CameraOff, EnableIM: g.IM,
+		Role: signaling.Role(g.Role), RecvMode: recvModes[g.RecvMode],
+		Media: bot.MediaConfig{Codec: g.Media.Codec, Resolution: g.Media.Resolution, Camera: g.Media.Camera,
+			NoAudio: g.Media.Audio != nil && !*g.Media.Audio, NoVideo: g.Media.Video != nil && !*g.Media.Video},
+	}
+	if g.Permissions != nil {
+		bc.Privileges = signature.Privilege(g.Permissions.Privileges)
+	}
+	return bc
+}
+
+// newFactory makes real bots that share one Host and one driver.
+func newFactory(c *scenario.Config, tg *target, d signaling.Driver, host *bot.Host, log *slog.Logger) scenario.Factory {
+	return func(u *scenario.User, sink reports.Sink) (scenario.Participant, error) {
+		opts := []bot.Option{bot.WithDriver(d), bot.WithSink(sink), bot.WithHost(host), bot.WithLogger(log)}
+		if n := u.Config.Network; n != nil {
+			nc := netem.Config{SendLoss: n.SendLossPct / 100, RecvLoss: n.RecvLossPct / 100, Delay: n.Delay.D(),
+				Jitter: n.Jitter.D(), Seed: c.Seed + int64(u.GroupIndex)}
+			if !nc.Zero() {
+				nw, err := netem.New(nc)
+				if err != nil {
+					return nil, err
+				}
+				opts = append(opts, bot.WithNet(nw))
+			}
+		}
+		return bot.New(botConfig(u, tg), opts...)
+	}
+}

@@ -1,0 +1,235 @@
+package live
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/roombot/roombot/bot"
+	"github.com/roombot/roombot/reports"
+	"github.com/roombot/roombot/reports/render"
+	"github.com/roombot/roombot/reports/summary"
+	"github.com/roombot/roombot/scenario"
+	"github.com/roombot/roombot/server"
+	"github.com/roombot/roombot/signaling/native"
+)
+
+// Default environment variables for credentials and the admin token.
+const (
+	DefaultSecretEnv     = "ROOMBOT_SECRET"
+	DefaultAdminTokenEnv = "ROOMBOT_ADMIN_TOKEN"
+	// DefaultRunsDir is where run directories go when Options.Out is empty.
+	DefaultRunsDir = "runs"
+)
+
+// Options are the runtime choices of one run (the scenario file holds the
+// rest).
+type Options struct {
+	// Out is the run directory to create; default runs/<name>-<UTC time>.
+	Out string
+	// Getenv reads credentials the scenario names (os.Getenv by default).
+	Getenv func(string) string
+	// Progress receives the live progress display (nil: none); TTY redraws
+	// one line instead of printing periodic lines.
+	Progress io.Writer
+	TTY      bool
+	// ProgressEvery is the period of plain progress lines (default
+	// scenario.DefaultProgressEvery).
+	ProgressEvery time.Duration
+	// Hard is closed to abandon graceful leaving (the second Ctrl-C).
+	Hard <-chan struct{}
+	// Logger receives the embedded service's and the bots' logs (default:
+	// discarded, the run directory has the events).
+	Logger *slog.Logger
+}
+
+// Outcome is a finished run: where its report is and how it went.
+type Outcome struct {
+	Dir     string
+	Info    reports.RunInfo
+	Summary *summary.Summary
+	// Passed is true when every assertion passed.
+	Passed bool
+}
+
+// Failed returns the checks that did not pass.
+func (o *Outcome) Failed() []reports.Check {
+	var out []reports.Check
+	for _, c := range o.Info.Checks {
+		if !c.Passed {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// target is what the bots connect to and how they sign in.
+type target struct {
+	name      string // "embedded" or the signaling URL
+	signalURL string
+	sdkAppID  uint32
+	secret    string
+	signURL   string
+	faults    scenario.FaultInjector
+	close     func() error
+}
+
+// Run plays the scenario c for real and writes its run directory.
+// Cancelling ctx interrupts the run gracefully: bots leave and the report
+// is still complete (Info.Interrupted). Errors that prevent the run wrap
+// ErrNotCarried or ErrUsage.
+func Run(ctx context.Context, c *scenario.Config, o Options) (*Outcome, error) {
+	plan, err := scenario.NewPlan(c)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrUsage, err)
+	}
+	if o.Getenv == nil {
+		o.Getenv = func(string) string { return "" }
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	started := time.Now().UTC()
+	if o.Out == "" {
+		o.Out = filepath.Join(DefaultRunsDir, fmt.Sprintf("%s-%s", safeName(c.Name), started.Format("20060102-150405")))
+	}
+	tg, err := openTarget(ctx, c, o)
+	if err != nil {
+		return nil, err
+	}
+	defer tg.close()
+	host, err := bot.NewHost(bot.WithHostLogger(o.Logger))
+	if err != nil {
+		return nil, fmt.Errorf("%w: bot host: %w", ErrNotCarried, err)
+	}
+	defer host.Close()
+	dir, err := reports.Create(o.Out)
+	if err != nil {
+		return nil, fmt.Errorf("%w: run directory: %w", ErrNotCarried, err)
+	}
+	driver := native.New(tg.signalURL, native.WithLogger(o.Logger))
+	factory := newFactory(c, tg, driver, host, o.Logger)
+	opts := []scenario.RunnerOption{scenario.WithSink(dir), scenario.WithFaults(tg.faults),
+		scenario.WithMediaLag(func() (float64, float64) {
+			l := host.PacingLag()
+			return ms(l.P99), ms(l.Max)
+		})}
+	if o.Progress != nil {
+		opts = append(opts, scenario.WithProgress(o.Progress, o.TTY))
+		if o.ProgressEvery > 0 {
+			opts = append(opts, scenario.WithProgressEvery(o.ProgressEvery))
+		}
+	}
+	if o.Hard != nil {
+		opts = append(opts, scenario.WithHardStop(o.Hard))
+	}
+	runner, err := scenario.NewRunner(plan, factory, opts...)
+	if err != nil {
+		_ = dir.Close()
+		return nil, fmt.Errorf("%w: %w", ErrNotCarried, err)
+	}
+	res, runErr := runner.Run(ctx)
+	if runErr != nil && !errors.Is(runErr, scenario.ErrInterrupted) {
+		_ = dir.Close()
+		return nil, fmt.Errorf("%w: %w", ErrNotCarried, runErr)
+	}
+	if err := dir.Close(); err != nil {
+		return nil, fmt.Errorf("%w: writing the run directory: %w", ErrNotCarried, err)
+	}
+	return finish(c, o.Out, tg.name, res)
+}
+
+// finish evaluates the assertions on the run directory as written (so a
+// later `roombot report` sees the same) and renders the reports.
+func finish(c *scenario.Config, out, targetName string, res *scenario.Result) (*Outcome, error) {
+	ds, err := reports.Load(out)
+	if err != nil {
+		return nil, fmt.Errorf("%w: reading back the run directory: %w", ErrNotCarried, err)
+	}
+	info := reports.RunInfo{Name: c.Name, Scenario: c.File(), Target: targetName, Seed: c.Seed,
+		Started: res.Started, Ended: res.Ended, Interrupted: res.Interrupted, Health: res.Health}
+	ds.Info = info
+	info.Checks = scenario.Evaluate(c, ds)
+	sum, err := render.Finish(out, info)
+	if err != nil {
+		return nil, fmt.Errorf("%w: rendering reports: %w", ErrNotCarried, err)
+	}
+	o := &Outcome{Dir: out, Info: info, Summary: sum, Passed: true}
+	for _, ch := range info.Checks {
+		o.Passed = o.Passed && ch.Passed
+	}
+	return o, nil
+}
+
+// openTarget starts the embedded service or checks that the configured
+// one is reachable, and settles credentials and the admin API.
+func openTarget(ctx context.Context, c *scenario.Config, o Options) (*target, error) {
+	appID := c.Credentials.SDKAppID
+	if appID == 0 {
+		appID = server.DefaultSDKAppID
+	}
+	if c.Target.Embedded() {
+		perms := false
+		for _, g := range c.Groups {
+			perms = perms || g.Permissions != nil
+		}
+		// The service outlives ctx: on Ctrl-C the bots still leave through it.
+		srv, err := server.Start(context.WithoutCancel(ctx), server.Config{Logger: o.Logger,
+			Apps: []server.AppConfig{{SDKAppID: appID, SecretKey: server.DevSecretKey, RoomPermissions: perms}}})
+		if err != nil {
+			return nil, fmt.Errorf("%w: start the embedded reference service: %w", ErrNotCarried, err)
+		}
+		return &target{name: "embedded", signalURL: srv.SignalURL(), sdkAppID: appID, secret: server.DevSecretKey,
+			faults: newAdminClient(srv.URL(), srv.AdminToken()), close: srv.Close}, nil
+	}
+	t := &target{name: c.Target.URL, signalURL: c.Target.URL, sdkAppID: appID, signURL: c.Credentials.SignURL, close: func() error { return nil }}
+	if t.signURL == "" {
+		env := c.Credentials.SecretEnv
+		if env == "" {
+			env = DefaultSecretEnv
+		}
+		if t.secret = o.Getenv(env); t.secret == "" {
+			return nil, fmt.Errorf("%w: credentials: set the app secret in $%s (or credentials.sign_url)", ErrUsage, env)
+		}
+	}
+	if c.Target.AdminURL != "" {
+		env := c.Target.AdminTokenEnv
+		if env == "" {
+			env = DefaultAdminTokenEnv
+		}
+		t.faults = newAdminClient(c.Target.AdminURL, o.Getenv(env))
+	}
+	u, err := url.Parse(c.Target.URL)
+	if err != nil {
+		return nil, fmt.Errorf("%w: target %q: %w", ErrUsage, c.Target.URL, err)
+	}
+	host := u.Host
+	if u.Port() == "" {
+		host = net.JoinHostPort(u.Hostname(), map[string]string{"ws": "80", "wss": "443"}[u.Scheme])
+	}
+	d := net.Dialer{Timeout: 5 * time.Second}
+	conn, err := d.DialContext(ctx, "tcp", host)
+	if err != nil {
+		return nil, fmt.Errorf("%w: target %s unreachable: %w", ErrNotCarried, c.Target.URL, err)
+	}
+	_ = conn.Close()
+	return t, nil
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+func safeName(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' {
+			return r
+		}
+		return '-'
+	}, s)
+}
