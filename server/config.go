@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/goccy/go-yaml"
+	"github.com/roombot/roombot/signature"
 )
 
 // Defaults.
@@ -85,8 +86,17 @@ type Config struct {
 	AdminToken string
 	// Heartbeat is the client ping interval (DefaultHeartbeat).
 	Heartbeat time.Duration
-	// SignExpire is the signing service's default userSig lifetime.
+	// SignExpire is the lifetime of credentials the signing service
+	// (POST /api/sign) issues (DefaultSignExpire).
 	SignExpire time.Duration
+	// SignSDKAppID picks the app the signing service signs for (default:
+	// the first app with a secretKey).
+	SignSDKAppID uint32
+	// SignPrivileges are the privileges of issued privateMapKeys
+	// (signsvc.DefaultPrivileges, all, when 0).
+	SignPrivileges signature.Privilege
+	// SignToken, when set, is required as a bearer token by /api/sign.
+	SignToken string
 	// Logger receives structured logs (slog.Default when nil).
 	Logger *slog.Logger
 	// Now is the clock signatures are judged by (time.Now when nil).

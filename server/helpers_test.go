@@ -303,3 +303,111 @@ func (p *pump) close() {
 	}
 	p.wg.Wait()
 }
+
+// writer writes tagged RTP packets to a local track: payload[0] = tag.
+type writer struct {
+	t   testing.TB
+	tr  *webrtc.TrackLocalStaticRTP
+	seq uint16
+	ts  uint32
+}
+
+func (w *writer) write(tag byte, n int) {
+	w.t.Helper()
+	payload := make([]byte, 200)
+	payload[0] = tag
+	for i := 0; i < n; i++ {
+		w.seq++
+		w.ts += 960
+		if err := w.tr.WriteRTP(&rtp.Packet{Header: rtp.Header{Version: 2, SequenceNumber: w.seq, Timestamp: w.ts}, Payload: payload}); err != nil {
+			w.t.Fatalf("write rtp: %v", err)
+		}
+	}
+}
+
+// reader reads RTP packets of one remote track in a goroutine.
+type reader struct {
+	pkts chan *rtp.Packet
+	done chan struct{}
+}
+
+func readTrack(t testing.TB, tr *webrtc.TrackRemote) *reader {
+	r := &reader{pkts: make(chan *rtp.Packet, 4096), done: make(chan struct{})}
+	go func() {
+		defer close(r.done)
+		for {
+			p, _, err := tr.ReadRTP()
+			if err != nil {
+				return
+			}
+			select {
+			case r.pkts <- p:
+			default:
+			}
+		}
+	}()
+	return r
+}
+
+// next returns the next packet or fails after waitFor.
+func (r *reader) next(t testing.TB) *rtp.Packet {
+	t.Helper()
+	select {
+	case p := <-r.pkts:
+		return p
+	case <-time.After(waitFor):
+		t.Fatal("no RTP packet")
+		return nil
+	}
+}
+
+// ended waits until the track's reads end.
+func (r *reader) ended(t testing.TB) {
+	t.Helper()
+	select {
+	case <-r.done:
+	case <-time.After(waitFor):
+		t.Fatal("remote track did not end")
+	}
+}
+
+// expectTagged reads n packets and checks they carry tag, skipping the
+// primer packets (tag 0) still in flight.
+func (r *reader) expectTagged(t testing.TB, tag byte, n int) *rtp.Packet {
+	t.Helper()
+	var p *rtp.Packet
+	for i := 0; i < n; i++ {
+		p = r.next(t)
+		for len(p.Payload) > 0 && p.Payload[0] == 0 && tag != 0 {
+			p = r.next(t)
+		}
+		if len(p.Payload) == 0 || p.Payload[0] != tag {
+			t.Fatalf("packet %d: tag %v, want %d", i, p.Payload[:min(1, len(p.Payload))], tag)
+		}
+	}
+	return p
+}
+
+// awaitTrack writes primer packets (tag 0) every 20 ms until sub has the
+// remote track of user/kind, then starts reading it.
+func awaitTrack(t testing.TB, w *writer, sub *client, user, kind string) (signaling.RemoteTrack, *reader) {
+	t.Helper()
+	stop, done := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(done)
+		tick := time.NewTicker(20 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-tick.C:
+				w.write(0, 1)
+			}
+		}
+	}()
+	rt := sub.track(user, kind)
+	close(stop)
+	<-done
+	return rt, readTrack(t, rt.Track)
+}
