@@ -44,9 +44,15 @@ func (t *seqTracker) add(seq uint16) bool {
 		t.set(ext)
 		t.received++
 		return true
-	case t.highest-ext >= seqWindow || ext < t.base:
+	case t.highest-ext >= seqWindow:
 		t.late++
 		return false
+	case ext < t.base:
+		// Reordered before the first packet seen: the stream began earlier.
+		t.base = ext
+		t.set(ext)
+		t.received++
+		return true
 	case t.isSet(ext):
 		t.dups++
 		return false
