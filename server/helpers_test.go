@@ -129,6 +129,7 @@ type client struct {
 	sess   signaling.Session
 	events chan signaling.Event
 	tracks chan signaling.RemoteTrack
+	stash  []signaling.RemoteTrack // tracks received but not yet asked for
 	audio  *webrtc.TrackLocalStaticRTP
 	video  *webrtc.TrackLocalStaticRTP
 	spy    *rtcpSpy
@@ -233,9 +234,16 @@ func (c *client) next(what string, match func(signaling.Event) bool) signaling.E
 	}
 }
 
-// track waits for the remote track of user/kind.
+// track waits for the remote track of user/kind; other tracks that arrive
+// meanwhile are kept for later calls.
 func (c *client) track(user, kind string) signaling.RemoteTrack {
 	c.t.Helper()
+	for i, rt := range c.stash {
+		if rt.UserID == user && rt.Kind == kind {
+			c.stash = append(c.stash[:i], c.stash[i+1:]...)
+			return rt
+		}
+	}
 	timer := time.NewTimer(waitFor)
 	defer timer.Stop()
 	for {
@@ -244,6 +252,7 @@ func (c *client) track(user, kind string) signaling.RemoteTrack {
 			if rt.UserID == user && rt.Kind == kind {
 				return rt
 			}
+			c.stash = append(c.stash, rt)
 		case <-timer.C:
 			c.t.Fatalf("%s: no %s track from %s", c.userID, kind, user)
 			return signaling.RemoteTrack{}
