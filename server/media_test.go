@@ -149,7 +149,10 @@ func TestRenegotiationAndDuplicateLogin(t *testing.T) {
 		t.Fatalf("kick reason %q", k.Reason)
 	}
 	b.next("carol left", func(e signaling.Event) bool { u, ok := e.(signaling.UserLeft); return ok && u.UserID == "carol" })
-	b.next("carol entered", func(e signaling.Event) bool { u, ok := e.(signaling.UserEntered); return ok && u.Member.UserID == "carol" })
+	b.next("carol entered", func(e signaling.Event) bool {
+		u, ok := e.(signaling.UserEntered)
+		return ok && u.Member.UserID == "carol"
+	})
 	r.ended(t)
 
 	// The new session's track arrives through a renegotiation.
