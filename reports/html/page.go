@@ -74,7 +74,17 @@ func Write(w io.Writer, d *reports.Dataset, s *summary.Summary) error {
 }
 
 func build(d *reports.Dataset, s *summary.Summary) *page {
-	a := newAxis(s.Run.Started, s.Run.Ended)
+	// the axis spans run.json's times and every line, so nothing is clamped
+	start, end := s.Run.Started, s.Run.Ended
+	if first, last := summary.Span(d); !first.IsZero() {
+		if start.IsZero() || first.Before(start) {
+			start = first
+		}
+		if last.After(end) {
+			end = last
+		}
+	}
+	a := newAxis(start, end)
 	marks := marksOf(d, a)
 	p := &page{Sum: s}
 	plots := []*plot{joinsPlot(d, a, marks)}

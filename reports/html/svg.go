@@ -136,7 +136,7 @@ func drawLayer(b *strings.Builder, l layer, sx, sy func(float64) float64, unitW 
 			if l.y[i] <= 0 {
 				continue
 			}
-			x, top := sx(l.x[i])-w/2, sy(l.y[i])
+			x, top := sx(l.x[i]), sy(l.y[i]) // a bar fills its bucket from its start
 			fmt.Fprintf(&d, "M%.1f,%.1fh%.1fV%.1fh%.1fZ", x, sy(0), w, top, -w)
 		}
 		if d.Len() > 0 {
