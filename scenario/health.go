@@ -3,8 +3,11 @@ package scenario
 import (
 	"context"
 	"fmt"
+	"os"
 	"runtime"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -46,7 +49,8 @@ type health struct {
 	hot       int // consecutive seconds over the CPU rule
 	notes     []string
 	overload  bool
-	cpuHot    bool // the CPU rule held at some point
+	cpuHot    bool    // the CPU rule held at some point
+	loadMax   float64 // highest 1-minute load average seen (Linux)
 	started   time.Time
 	cpuAtBase time.Duration
 }
@@ -102,6 +106,9 @@ func (h *health) watch(ctx context.Context) {
 		h.cpuN++
 		h.cpuMax = max(h.cpuMax, pct)
 		h.cpuLast = pct
+		if l, ok := loadAvg(); ok {
+			h.loadMax = max(h.loadMax, l)
+		}
 		if len(h.recent) > 0 {
 			slices.Sort(h.recent)
 			h.lagLast = summary.Percentile(h.recent, 99)
@@ -119,6 +126,9 @@ func (h *health) watch(ctx context.Context) {
 		}
 		if h.lagLast > OverloadActionLagMs {
 			why = fmt.Sprintf("actions fired %.1f ms late (p99 over the last second, limit %.0f ms)", h.lagLast, OverloadActionLagMs)
+		}
+		if l, ok := loadAvg(); ok && why != "" {
+			why += fmt.Sprintf(" (machine load average %.1f on %d cores, roombot at %.0f%%)", l, h.cores, pct)
 		}
 		first := why != "" && !h.overload
 		if first {
@@ -169,9 +179,32 @@ func (h *health) result(end time.Time) reports.Health {
 			out.MediaLagP99Ms, out.MediaLagMaxMs, OverloadMediaLagMs))
 	}
 	out.Overloaded = len(notes) > 0 || h.overload
-	if out.Overloaded {
+	busy := h.loadMax > busyLoadFactor*float64(h.cores) && out.CPUPctAvg < OverloadCPUShare*100*float64(h.cores)/2
+	switch {
+	case out.Overloaded && busy:
+		notes = append(notes, fmt.Sprintf("the machine was busy with other processes: load average up to %.1f on %d cores while roombot itself used %.0f%% on average; the lag comes from competing for the CPU, so rerun on a quiet machine before blaming the service",
+			h.loadMax, h.cores, out.CPUPctAvg))
+	case out.Overloaded:
 		notes = append(notes, "the generator was the bottleneck: run fewer bots per machine or split the run across machines")
 	}
 	out.Notes = notes
 	return out
+}
+
+// busyLoadFactor: a 1-minute load average above this many runnable
+// threads per core means other processes competed with roombot.
+const busyLoadFactor = 1.5
+
+// loadAvg reads the 1-minute load average (Linux /proc/loadavg).
+func loadAvg() (float64, bool) {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return 0, false
+	}
+	f := strings.Fields(string(b))
+	if len(f) == 0 {
+		return 0, false
+	}
+	v, err := strconv.ParseFloat(f[0], 64)
+	return v, err == nil
 }

@@ -1,0 +1,35 @@
+package scenario
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/roombot/roombot/reports"
+)
+
+func TestHealthNotes(t *testing.T) {
+	t.Parallel()
+	rs := &runState{now: time.Now, sink: reports.Discard}
+	h := newHealth(time.Now, rs, func() (float64, float64) { return 35, 120 })
+	for range 99 {
+		h.actionLag(time.Millisecond)
+	}
+	h.actionLag(50 * time.Millisecond)
+	h.actionLag(60 * time.Millisecond)
+	got := h.result(time.Now())
+	if !got.Overloaded || got.ActionLagMaxMs != 60 || got.ActionLagP99Ms != 50 || got.MediaLagP99Ms != 35 || got.Cores == 0 {
+		t.Fatalf("health = %+v", got)
+	}
+	all := strings.Join(got.Notes, "\n")
+	for _, want := range []string{"actions fired late, p99 50.0 ms and max 60.0 ms", "pacing lag p99 35.0 ms and max 120.0 ms"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("notes lack %q:\n%s", want, all)
+		}
+	}
+	h2 := newHealth(time.Now, rs, nil)
+	h2.actionLag(2 * time.Millisecond)
+	if ok := h2.result(time.Now()); ok.Overloaded || len(ok.Notes) != 0 {
+		t.Errorf("healthy run reported %+v", ok)
+	}
+}
