@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"io"
 	"strings"
+	"sync"
 )
 
 // The outer encoding of every userSig (reference §1.4):
@@ -34,13 +35,31 @@ const (
 // stays byte-comparable with it).
 const DefaultCompressionLevel = zlib.NoCompression
 
+// A zlib writer costs ~700 KB to build whatever the level, and a reader
+// ~40 KB; the signing service and the room service sign and verify on every
+// join, so both are pooled (writers per level, -2..9 → index 0..11).
+var (
+	writerPools [zlib.BestCompression - zlib.HuffmanOnly + 1]sync.Pool
+	readerPool  sync.Pool
+)
+
 // encodeOuter compresses doc at level and applies the swapped base64.
 func encodeOuter(doc []byte, level int) (string, error) {
-	var buf bytes.Buffer
-	w, err := zlib.NewWriterLevel(&buf, level)
-	if err != nil {
-		return "", inputErr("zlib level %d: %v", level, err)
+	if level < zlib.HuffmanOnly || level > zlib.BestCompression {
+		return "", inputErr("zlib level %d outside -2..9", level)
 	}
+	var buf bytes.Buffer
+	pool := &writerPools[level-zlib.HuffmanOnly]
+	w, _ := pool.Get().(*zlib.Writer)
+	if w == nil {
+		var err error
+		if w, err = zlib.NewWriterLevel(&buf, level); err != nil {
+			return "", inputErr("zlib level %d: %v", level, err)
+		}
+	} else {
+		w.Reset(&buf)
+	}
+	defer pool.Put(w)
 	// Writes to a bytes.Buffer cannot fail; Close flushes the final block.
 	_, _ = w.Write(doc)
 	if err := w.Close(); err != nil {
@@ -85,11 +104,20 @@ func decodeBase64(s string) ([]byte, error) {
 
 // inflate undoes zlib at any level, refusing documents over MaxDocumentLen.
 func inflate(b []byte) ([]byte, error) {
-	r, err := zlib.NewReader(bytes.NewReader(b))
-	if err != nil {
-		return nil, decodeErr("zlib", "", "%s", strings.TrimPrefix(err.Error(), "zlib: "))
+	var r io.ReadCloser
+	if pooled, _ := readerPool.Get().(io.ReadCloser); pooled != nil {
+		if err := pooled.(zlib.Resetter).Reset(bytes.NewReader(b), nil); err != nil {
+			readerPool.Put(pooled)
+			return nil, decodeErr("zlib", "", "%s", strings.TrimPrefix(err.Error(), "zlib: "))
+		}
+		r = pooled
+	} else {
+		var err error
+		if r, err = zlib.NewReader(bytes.NewReader(b)); err != nil {
+			return nil, decodeErr("zlib", "", "%s", strings.TrimPrefix(err.Error(), "zlib: "))
+		}
 	}
-	defer r.Close()
+	defer func() { _ = r.Close(); readerPool.Put(r) }()
 	out, err := io.ReadAll(io.LimitReader(r, MaxDocumentLen+1))
 	if err != nil {
 		return nil, decodeErr("zlib", "", "%s", strings.TrimPrefix(err.Error(), "zlib: "))

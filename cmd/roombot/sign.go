@@ -92,7 +92,7 @@ func signerFlags() []cli.Flag {
 	return append(keyFlags(),
 		&cli.StringFlag{Name: "userid", Required: true, Usage: "userID (1..32 bytes of [A-Za-z0-9_-])"},
 		&cli.StringFlag{Name: "private-key-file", Usage: "sign v1 (ECDSA) with this PEM private key (P-256 or secp256k1) instead of the secret"},
-		&cli.Int64Flag{Name: "now", Usage: "issue time, Unix seconds (default: the current time)"},
+		&cli.Int64Flag{Name: "now", Usage: "issue time, Unix seconds", DefaultText: "the current time"},
 	)
 }
 

@@ -57,7 +57,7 @@ func verifyCommand(env Env) *cli.Command {
 			&cli.StringFlag{Name: "public-key-file", Usage: "PEM public key for v1 (ECDSA) signatures"},
 			&cli.StringFlag{Name: "userid", Required: true, Usage: "the userID the signature must be for"},
 			&cli.StringFlag{Name: "userbuf-base64", Usage: "require exactly this userbuf (std base64)"},
-			&cli.Int64Flag{Name: "now", Usage: "judge expiry at this Unix time (default: the current time)"},
+			&cli.Int64Flag{Name: "now", Usage: "judge expiry at this Unix time", DefaultText: "the current time"},
 		),
 		Action: func(c *cli.Context) error {
 			v, err := newCLIVerifier(c, env)
