@@ -315,16 +315,18 @@ func (p *pump) close() {
 
 // writer writes tagged RTP packets to a local track: payload[0] = tag.
 type writer struct {
-	t   testing.TB
-	tr  *webrtc.TrackLocalStaticRTP
-	seq uint16
-	ts  uint32
+	t    testing.TB
+	tr   *webrtc.TrackLocalStaticRTP
+	seq  uint16
+	ts   uint32
+	mark uint32 // written to payload[1:5] (the room, in the isolation test)
 }
 
 func (w *writer) write(tag byte, n int) {
 	w.t.Helper()
 	payload := make([]byte, 200)
 	payload[0] = tag
+	binary.BigEndian.PutUint32(payload[1:5], w.mark)
 	for i := 0; i < n; i++ {
 		w.seq++
 		w.ts += 960

@@ -1,18 +1,121 @@
 package main
 
 import (
+	"context"
 	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/roombot/roombot/server"
 )
 
-// serveCommand is a placeholder until its issue lands; it fails loudly.
+const serveExamples = `
+   roombot serve                                   # dev app 1400000001, loopback, random port
+   roombot serve --listen 127.0.0.1:7880 --sdkappid 1400000000 --secret-key "$KEY" --admin-token t0ken
+   ROOMBOT_SECRET_KEY=... roombot serve --sdkappid 1400000000 --room-permissions --max-members 50
+   roombot serve --config rooms.yaml               # several apps, see docs/admin.md
+
+   Endpoints: /ws (signaling, docs/protocol.md), POST /api/sign, GET /healthz, GET /metrics,
+   /admin/... (Authorization: Bearer <token>, docs/admin.md). The secret key is never printed.`
+
+// serveCommand runs the reference room service until interrupted.
 func serveCommand(env Env) *cli.Command {
 	return &cli.Command{
-		Name:  "serve",
-		Usage: "(not built yet)",
-		Action: func(*cli.Context) error {
-			return withExit(ExitUsage, errors.New("serve: not built yet"))
+		Name:        "serve",
+		Usage:       "run the reference room service (signaling, SFU, signing, metrics, admin/fault API)",
+		Description: "Examples:" + serveExamples,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "listen", Value: server.DefaultListen, Usage: "HTTP/WebSocket address"},
+			&cli.StringFlag{Name: "media-addr", Value: server.DefaultMediaAddr, Usage: "ICE UDP address (one socket for all peers)"},
+			&cli.StringSliceFlag{Name: "public-ip", Usage: "announce this IP in host candidates (NAT 1:1), for use beyond loopback"},
+			&cli.Uint64Flag{Name: "sdkappid", Value: uint64(server.DefaultSDKAppID), Usage: "SDKAppID of the app"},
+			&cli.StringFlag{Name: "secret-key", Usage: "the app's secret key (or $ROOMBOT_SECRET_KEY; default: the published dev key)"},
+			&cli.BoolFlag{Name: "room-permissions", Usage: "require privateMapKeys (permission key switch on)"},
+			&cli.IntFlag{Name: "max-members", Value: server.DefaultMaxMembers, Usage: "member limit per room"},
+			&cli.StringFlag{Name: "config", Usage: "YAML or JSON file with apps and addresses (docs/admin.md)"},
+			&cli.StringFlag{Name: "admin-token", Usage: "admin API bearer token (or $ROOMBOT_ADMIN_TOKEN; random and printed when unset)"},
+			&cli.StringFlag{Name: "log-level", Value: "info", Usage: "debug, info, warn or error"},
+		},
+		Action: func(c *cli.Context) error {
+			cfg, generatedToken, err := serveConfig(c, env)
+			if err != nil {
+				return withExit(ExitUsage, err)
+			}
+			ctx, cancel := context.WithCancel(c.Context)
+			defer cancel()
+			srv, err := server.Start(ctx, cfg)
+			if err != nil {
+				if errors.Is(err, server.ErrConfig) {
+					return withExit(ExitUsage, err)
+				}
+				return withExit(ExitNotCarried, err)
+			}
+			fmt.Fprintf(env.Stdout, "room service on %s (signaling %s, media udp %s)\n", srv.URL(), srv.SignalURL(), srv.MediaAddr())
+			if generatedToken {
+				fmt.Fprintf(env.Stdout, "admin token: %s\n", srv.AdminToken())
+			}
+			if env.Interrupt != nil {
+				sigs, stop := env.Interrupt()
+				defer stop()
+				select {
+				case <-sigs:
+				case <-ctx.Done():
+				}
+			} else {
+				<-ctx.Done()
+			}
+			return withExit(ExitNotCarried, srv.Close())
 		},
 	}
+}
+
+// serveConfig turns flags, environment and the config file into a server.Config.
+func serveConfig(c *cli.Context, env Env) (server.Config, bool, error) {
+	getenv := func(k string) string {
+		if env.Getenv == nil {
+			return ""
+		}
+		return env.Getenv(k)
+	}
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(c.String("log-level"))); err != nil {
+		return server.Config{}, false, fmt.Errorf("--log-level %q: want debug, info, warn or error", c.String("log-level"))
+	}
+	cfg := server.Config{
+		Listen: c.String("listen"), MediaAddr: c.String("media-addr"), PublicIPs: c.StringSlice("public-ip"),
+		AdminToken: c.String("admin-token"),
+		Logger:     slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: level})),
+	}
+	if cfg.AdminToken == "" {
+		cfg.AdminToken = getenv("ROOMBOT_ADMIN_TOKEN")
+	}
+	appID := c.Uint64("sdkappid")
+	if appID == 0 || appID > 1<<32-1 {
+		return cfg, false, fmt.Errorf("--sdkappid %d: want 1..4294967295", appID)
+	}
+	key := c.String("secret-key")
+	if key == "" {
+		key = getenv("ROOMBOT_SECRET_KEY")
+	}
+	if key == "" && uint32(appID) == server.DefaultSDKAppID {
+		key = server.DevSecretKey
+	}
+	if f := c.String("config"); f != "" {
+		fc, err := server.LoadConfigFile(f)
+		if err != nil {
+			return cfg, false, err
+		}
+		fc.Apply(&cfg)
+	}
+	flagApp := key != "" && !(c.String("config") != "" && !c.IsSet("sdkappid") && !c.IsSet("secret-key") && getenv("ROOMBOT_SECRET_KEY") == "")
+	if flagApp {
+		cfg.Apps = append([]server.AppConfig{{SDKAppID: uint32(appID), SecretKey: key,
+			RoomPermissions: c.Bool("room-permissions"), MaxMembers: c.Int("max-members")}}, cfg.Apps...)
+	} else if len(cfg.Apps) == 0 {
+		return cfg, false, fmt.Errorf("--sdkappid %d needs --secret-key or $ROOMBOT_SECRET_KEY", appID)
+	}
+	return cfg, strings.TrimSpace(cfg.AdminToken) == "", nil
 }
