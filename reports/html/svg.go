@@ -47,21 +47,24 @@ type mark struct {
 	name string
 }
 
-// yMax is the largest y of any layer, at least a small positive number so
-// an all-zero series still has an axis.
-func (p *plot) yMax() float64 {
-	m := 0.0
+// yRange is the smallest and largest y of any layer (band lows included).
+// The range always holds 0 and has a positive height, so an all-zero
+// series still has an axis. Negative values are drawn as they are: a
+// figure that should not be negative shows its producer's bug, not a clip.
+func (p *plot) yRange() (lo, hi float64) {
 	for _, l := range p.layers {
-		for _, v := range l.y {
-			if !math.IsNaN(v) {
-				m = max(m, v)
+		for _, ys := range [][]float64{l.y, l.lo} {
+			for _, v := range ys {
+				if !math.IsNaN(v) && !math.IsInf(v, 0) {
+					lo, hi = min(lo, v), max(hi, v)
+				}
 			}
 		}
 	}
-	if m <= 0 {
-		return 1
+	if hi <= 0 && lo == 0 {
+		hi = 1
 	}
-	return m
+	return lo, hi
 }
 
 func (p *plot) empty() bool {
@@ -79,11 +82,18 @@ func (p *plot) svg() string {
 	fmt.Fprintf(&b, `<svg class="chart" id="%s" viewBox="0 0 %d %d" role="img" aria-label="%s">`, esc(p.id), chartW, chartH, esc(p.title))
 	fmt.Fprintf(&b, `<text class="title" x="%d" y="16">%s</text>`, padL, esc(p.title))
 	xMax := max(p.xMax, 1)
-	yTop := niceCeil(p.yMax() * 1.05)
+	lo, hi := p.yRange()
+	yTop, yBot := 0.0, 0.0
+	if hi > 0 {
+		yTop = niceCeil(hi * 1.05)
+	}
+	if lo < 0 {
+		yBot = -niceCeil(-lo * 1.05)
+	}
 	sx := func(x float64) float64 { return padL + x/xMax*plotW }
-	sy := func(y float64) float64 { return padT + plotH - y/yTop*plotH }
+	sy := func(y float64) float64 { return padT + plotH - (y-yBot)/(yTop-yBot)*plotH }
 	// grid and axes
-	for _, v := range ticks(yTop, 4) {
+	for _, v := range axisTicks(yBot, yTop, 4) {
 		fmt.Fprintf(&b, `<line class="grid" x1="%d" x2="%d" y1="%.1f" y2="%.1f"/>`, padL, padL+plotW, sy(v), sy(v))
 		fmt.Fprintf(&b, `<text class="tick" x="%d" y="%.1f" text-anchor="end">%s</text>`, padL-6, sy(v)+4, fmtNum(v))
 	}
@@ -173,6 +183,20 @@ func niceCeil(v float64) float64 {
 		}
 	}
 	return 10 * p
+}
+
+// axisTicks returns round values from bot (<= 0) to top (>= 0) through 0,
+// about n of them.
+func axisTicks(bot, top float64, n int) []float64 {
+	step := niceCeil((top - bot) / float64(n))
+	var t []float64
+	for v := 0.0; v >= bot*(1+1e-9) && len(t) <= 2*n; v -= step {
+		t = append([]float64{v}, t...)
+	}
+	for v := step; v <= top*(1+1e-9) && len(t) <= 4*n; v += step {
+		t = append(t, v)
+	}
+	return t
 }
 
 // ticks returns about n round values from 0 to top.

@@ -35,9 +35,7 @@ func errKey(e reports.Event) string {
 // the number of events in the bucket; on top, one red marker per bucket and
 // error code, labelled at the code's first occurrence, with the code's text.
 func timeline(d *reports.Dataset, a axis, marks []mark) string {
-	const rowH, top = 26, 30
-	rows := len(timelineRows) + 1
-	h := top + rows*rowH + 24
+	const rowH, top = 26, 24
 	xMax := max(a.x(a.n), 1)
 	sx := func(x float64) float64 { return padL + x/xMax*plotW }
 	cellW := max(plotW/float64(a.n), 1)
@@ -66,16 +64,18 @@ func timeline(d *reports.Dataset, a axis, marks []mark) string {
 		}
 	}
 
+	// The error row is taller: its markers sit at its bottom, and labels
+	// stack in lanes above them so that nearby codes stay readable.
+	const errH, lanes, laneH = 48, 3, 11
+	kindsTop := top + errH
+	h := kindsTop + len(timelineRows)*rowH + 24
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg class="chart" id="chart-timeline" viewBox="0 0 %d %d" role="img" aria-label="event timeline">`, chartW, h)
 	fmt.Fprintf(&b, `<text class="title" x="%d" y="16">Event timeline (errors in red, labelled with their code)</text>`, padL)
-	label := func(row int, s string) {
-		fmt.Fprintf(&b, `<text class="tick" x="%d" y="%d" text-anchor="end">%s</text>`, padL-6, top+row*rowH+rowH/2+4, esc(s))
-	}
-	label(0, "errors")
+	fmt.Fprintf(&b, `<text class="tick" x="%d" y="%d" text-anchor="end">errors</text>`, padL-6, top+errH-8)
 	for r, k := range timelineRows {
-		y := top + (r+1)*rowH
-		label(r+1, string(k))
+		y := kindsTop + r*rowH
+		fmt.Fprintf(&b, `<text class="tick" x="%d" y="%d" text-anchor="end">%s</text>`, padL-6, y+rowH/2+4, esc(string(k)))
 		c := count[k]
 		peak := slices.Max(c)
 		fmt.Fprintf(&b, `<rect class="strip" x="%d" y="%d" width="%d" height="%d"/>`, padL, y+3, plotW, rowH-6)
@@ -93,23 +93,41 @@ func timeline(d *reports.Dataset, a axis, marks []mark) string {
 		}
 		fmt.Fprintf(&b, `<g class="cells">%s</g>`, cells.String())
 	}
-	// error markers
+	// error markers; each code labelled once, at its first occurrence, in
+	// the lowest lane where it does not overlap an earlier label
 	labelled := map[string]bool{}
+	var laneEnd [lanes]float64
 	slices.SortFunc(order, func(p, q ekey) int { return cmp.Or(cmp.Compare(p.bucket, q.bucket), cmp.Compare(p.key, q.key)) })
 	for _, k := range order {
 		x := sx(a.x(k.bucket)) + cellW/2
-		y := top + rowH/2
-		fmt.Fprintf(&b, `<path class="err" d="M%.1f,%dl5,9h-10Z"><title>%s: %s ×%d</title></path>`, x, y-5, fmtClock(a.x(k.bucket)), esc(k.key), errs[k])
-		if !labelled[k.key] {
-			labelled[k.key] = true
-			fmt.Fprintf(&b, `<text class="errlabel" x="%.1f" y="%d">%s</text>`, x+6, y-6, esc(k.key))
+		y := top + errH - 14
+		fmt.Fprintf(&b, `<path class="err" d="M%.1f,%dl5,9h-10Z"><title>%s: %s ×%d</title></path>`, x, y, fmtClock(a.x(k.bucket)), esc(k.key), errs[k])
+		if labelled[k.key] {
+			continue
 		}
+		labelled[k.key] = true
+		w := float64(len(k.key))*6 + 8
+		lx, anchor := x+6, "start"
+		if lx+w > chartW {
+			lx, anchor = x-6, "end"
+		}
+		left := lx
+		if anchor == "end" {
+			left = lx - w
+		}
+		for l := range lanes {
+			if left >= laneEnd[l] {
+				laneEnd[l] = left + w
+				fmt.Fprintf(&b, `<text class="errlabel" x="%.1f" y="%d" text-anchor="%s">%s</text>`, lx, y-2-l*laneH, anchor, esc(k.key))
+				break
+			}
+		} // no lane free: the marker's tooltip and the table below still name it
 	}
 	for _, m := range marks {
-		fmt.Fprintf(&b, `<line class="mark" x1="%.1f" x2="%.1f" y1="%d" y2="%d"><title>%s</title></line>`, sx(m.x), sx(m.x), top, top+rows*rowH, esc(m.name))
+		fmt.Fprintf(&b, `<line class="mark" x1="%.1f" x2="%.1f" y1="%d" y2="%d"><title>%s</title></line>`, sx(m.x), sx(m.x), top, kindsTop+len(timelineRows)*rowH, esc(m.name))
 	}
 	for _, v := range ticks(xMax, 8) {
-		fmt.Fprintf(&b, `<text class="tick" x="%.1f" y="%d" text-anchor="middle">%s</text>`, sx(v), top+rows*rowH+16, fmtClock(v))
+		fmt.Fprintf(&b, `<text class="tick" x="%.1f" y="%d" text-anchor="middle">%s</text>`, sx(v), kindsTop+len(timelineRows)*rowH+16, fmtClock(v))
 	}
 	b.WriteString(`</svg>`)
 	return b.String()

@@ -194,6 +194,7 @@ func Compute(d *reports.Dataset) *Summary {
 	sum.Checks = checksOf(d)
 	sum.Health = healthOf(d, w, overloads)
 	sum.Notes = append(sum.Notes, d.Notes...)
+	sum.Notes = append(sum.Notes, run.stats.impossible()...)
 	if len(d.Samples) == 0 {
 		sum.Notes = append(sum.Notes, "no stats samples were recorded: bitrate, loss, jitter, RTT, fps and e2e are unknown")
 	}
@@ -284,4 +285,27 @@ func healthOf(d *reports.Dataset, w WriterSummary, overloads []string) Health {
 		h.Notes = append(h.Notes, fmt.Sprintf("the run directory writer dropped %d lines: figures are computed from incomplete data", w.Dropped))
 	}
 	return h
+}
+
+// impossible names figures that cannot be negative but were: a producer's
+// measurement bug. They stay in the figures as recorded (nothing measured is
+// altered here) and the summary says so.
+func (a *statsAcc) impossible() []string {
+	var notes []string
+	for _, f := range []struct {
+		name string
+		v    values
+	}{{"tx_kbps", a.tx}, {"rx_kbps", a.rx}, {"jitter_ms", a.jitter}, {"rtt_ms", a.rtt}, {"fps", a.fps}} {
+		n, low := 0, 0.0
+		for _, x := range f.v {
+			if x < 0 {
+				n++
+				low = min(low, x)
+			}
+		}
+		if n > 0 {
+			notes = append(notes, fmt.Sprintf("%d of %d stats samples have a negative %s (lowest %.6g): a measurement error in the producer; the figures include them as recorded", n, len(f.v), f.name, low))
+		}
+	}
+	return notes
 }

@@ -113,6 +113,10 @@ func TestComputeEmptyAndMergedHealth(t *testing.T) {
 	if s.Joins.Rate != nil || s.Stats.RxLossRate != nil || len(s.Notes) == 0 {
 		t.Errorf("empty: %+v %+v", s.Joins, s.Notes)
 	}
+	neg := Compute(&reports.Dataset{Samples: []reports.Sample{{Time: t0, User: "u", RTTMs: ptr(-5)}, {Time: t0, User: "u", RTTMs: ptr(5)}}})
+	if len(neg.Notes) != 1 || !strings.Contains(neg.Notes[0], "1 of 2 stats samples have a negative rtt_ms (lowest -5)") {
+		t.Errorf("negative RTT not noted: %q", neg.Notes)
+	}
 	h := s.Health
 	if !h.Overloaded || h.CPUPctMax != 95 || h.Cores != 6 || !slices.Equal(h.Notes, []string{"b: CPU 95%"}) || len(h.Shards) != 2 {
 		t.Errorf("merged health = %+v", h)
