@@ -1,6 +1,7 @@
 package signature
 
 import (
+	"os"
 	"testing"
 	"time"
 )
@@ -48,7 +49,7 @@ func BenchmarkVerifyPrivateMapKey(b *testing.B) {
 }
 
 func BenchmarkVerifyV1Secp256k1(b *testing.B) {
-	pub, err := readFileF("../fixtures/keys/tv-v1a.pub.pem")
+	pub, err := os.ReadFile("../fixtures/keys/tv-v1a.pub.pem")
 	if err != nil {
 		b.Fatal(err)
 	}

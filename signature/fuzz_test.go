@@ -2,7 +2,9 @@ package signature
 
 import (
 	"bytes"
+	"encoding/hex"
 	"errors"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -90,7 +92,7 @@ func FuzzParseTicket(f *testing.F) {
 		"0000077869616f6a756e53724e00000027105e803bb8000000ff00000000",
 		"0100077869616f6a756e53724e00000000005e803bb8000000ff00000000000a31303030303030303430",
 	} {
-		b, _ := hexDecode(h)
+		b, _ := hex.DecodeString(h)
 		f.Add(b)
 		f.Add(b[:len(b)-1])
 	}
@@ -158,7 +160,7 @@ func FuzzSignVerify(f *testing.F) {
 
 func mustFuzzKey(f *testing.F) []byte {
 	f.Helper()
-	b, err := readFileF("../fixtures/keys/tv-v1a.pub.pem")
+	b, err := os.ReadFile("../fixtures/keys/tv-v1a.pub.pem")
 	if err != nil {
 		f.Fatal(err)
 	}
