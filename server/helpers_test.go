@@ -151,6 +151,20 @@ type joinOpts struct {
 
 func join(t testing.TB, s *Server, userID string, o joinOpts) (*client, error) {
 	t.Helper()
+	return joinURL(t, s.SignalURL(), userID, o)
+}
+
+func mustJoinURL(t testing.TB, url, userID string, o joinOpts) *client {
+	t.Helper()
+	c, err := joinURL(t, url, userID, o)
+	if err != nil {
+		t.Fatalf("join %s: %v", userID, err)
+	}
+	return c
+}
+
+func joinURL(t testing.TB, url, userID string, o joinOpts) (*client, error) {
+	t.Helper()
 	c := &client{t: t, userID: userID, events: make(chan signaling.Event, 4096), tracks: make(chan signaling.RemoteTrack, 64), spy: &rtcpSpy{}}
 	api := clientAPI(t, c.spy)
 	p := signaling.JoinParams{
@@ -186,7 +200,7 @@ func join(t testing.TB, s *Server, userID string, o joinOpts) (*client, error) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), waitFor)
 	defer cancel()
-	sess, err := native.New(s.SignalURL(), native.WithLogger(quietLogger())).Join(ctx, p, func(e signaling.Event) {
+	sess, err := native.New(url, native.WithLogger(quietLogger())).Join(ctx, p, func(e signaling.Event) {
 		if os.Getenv("ROOMBOT_TEST_LOG") != "" {
 			t.Logf("%s event %T %+v", userID, e, e)
 		}
