@@ -30,3 +30,29 @@ func BenchmarkDirWriteSample(b *testing.B) {
 	b.ReportMetric(float64(w.Dropped()), "dropped")
 	b.ReportMetric(float64(time.Since(start).Milliseconds()), "close-ms")
 }
+
+// BenchmarkLoad reads back 100 bots × 600 s of samples (60,000 stats lines).
+func BenchmarkLoad(b *testing.B) {
+	dir := b.TempDir()
+	w, err := Create(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	rtt := 20.0
+	for s := range 600 {
+		for bot := range 100 {
+			w.WriteSample(Sample{Time: t0.Add(time.Duration(s) * time.Second), User: "bot", Room: "1001", Interval: 1, TxKbps: float64(bot), RTTMs: &rtt,
+				Tracks: []TrackSample{{Dir: Tx, Kind: "video", SSRC: 1, Kbps: 850}, {Dir: Rx, Kind: "video", SSRC: 3, Kbps: 850}}})
+		}
+	}
+	if err := w.Close(); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		d, err := Load(dir)
+		if err != nil || len(d.Samples) != 60000 {
+			b.Fatalf("%v %d", err, len(d.Samples))
+		}
+	}
+}
