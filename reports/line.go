@@ -34,7 +34,35 @@ var knownKinds = map[Kind]bool{
 // Unknown fields are ignored (a newer writer may add some); a missing or
 // unknown kind, a missing timestamp, an Event without a name or a Sample
 // without a user is an error wrapping ErrMalformedLine. It never panics.
-func DecodeLine(b []byte) (Line, error) {
+func DecodeLine(b []byte) (Line, error) { return decodeLine(b, false) }
+
+// sampleLine is a stats line as decoded in one pass.
+type sampleLine struct {
+	Kind *Kind `json:"kind"`
+	Sample
+}
+
+// decodeLine is DecodeLine with a guess of the line's type (stats.jsonl
+// holds Samples, events.jsonl Events): a valid line of the guessed type is
+// decoded in one pass; anything else takes the exact two-pass path, so the
+// result never depends on the guess.
+func decodeLine(b []byte, stats bool) (Line, error) {
+	if stats {
+		var s sampleLine
+		if json.Unmarshal(b, &s) == nil && s.Kind != nil && *s.Kind == KindStats && checkSample(&s.Sample) == nil {
+			return Line{Sample: &s.Sample}, nil
+		}
+	} else {
+		var e Event
+		if json.Unmarshal(b, &e) == nil && e.Kind != KindStats && knownKinds[e.Kind] && checkEvent(&e) == nil {
+			return Line{Event: &e}, nil
+		}
+	}
+	return decodeExact(b)
+}
+
+// decodeExact reads the kind first, then the line as that kind's type.
+func decodeExact(b []byte) (Line, error) {
 	b = bytes.TrimSpace(b)
 	if len(b) == 0 {
 		return Line{}, fmt.Errorf("%w: empty line", ErrMalformedLine)

@@ -86,6 +86,7 @@ func Load(dir string) (*Dataset, error) {
 // last line and at most max line errors.
 func (d *Dataset) read(r io.Reader, path string, max int) (note string, errs []error) {
 	br := bufio.NewReaderSize(r, 64<<10)
+	stats := filepath.Base(path) == StatsFile
 	for n := 1; ; n++ {
 		b, err := br.ReadBytes('\n')
 		if len(b) == 0 && err != nil {
@@ -98,7 +99,7 @@ func (d *Dataset) read(r io.Reader, path string, max int) (note string, errs []e
 		if len(bytes.TrimSpace(b)) == 0 {
 			continue
 		}
-		l, derr := DecodeLine(b)
+		l, derr := decodeLine(b, stats)
 		switch {
 		case derr != nil && last:
 			return fmt.Sprintf("%s:%d: skipped a truncated last line (%d bytes): the writer was killed mid-line", path, n, len(b)), errs

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -130,6 +131,19 @@ func FuzzDecodeLine(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		l, err := DecodeLine(b)
+		// the one-pass guesses agree with the exact decoder
+		for _, stats := range []bool{false, true} {
+			g, gerr := decodeLine(b, stats)
+			if (gerr == nil) != (err == nil) || (g.Event == nil) != (l.Event == nil) {
+				t.Fatalf("decodeLine(stats=%v) = %+v, %v; DecodeLine = %+v, %v", stats, g, gerr, l, err)
+			}
+			if err == nil && g.Event != nil && !reflect.DeepEqual(g.Event, l.Event) {
+				t.Fatalf("event differs: %+v vs %+v", g.Event, l.Event)
+			}
+			if err == nil && g.Sample != nil && !reflect.DeepEqual(g.Sample, l.Sample) {
+				t.Fatalf("sample differs: %+v vs %+v", g.Sample, l.Sample)
+			}
+		}
 		if err != nil {
 			if !errors.Is(err, ErrMalformedLine) {
 				t.Fatalf("error without ErrMalformedLine: %v", err)
