@@ -14,6 +14,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"go.uber.org/goleak"
 )
 
 // Reference §6 inputs and outputs (see signature/vectors_test.go).
@@ -313,9 +315,11 @@ func (p *signPipe) Write(b []byte) (int, error) {
 }
 
 // TestSignServe runs `roombot sign serve` on 127.0.0.1:0, asks it for
-// credentials over HTTP and stops it with an injected interrupt.
+// credentials over HTTP and stops it with an injected interrupt. Not
+// parallel, so the leak check sees only its own goroutines (the parallel
+// tests are paused while it runs).
 func TestSignServe(t *testing.T) {
-	t.Parallel()
+	defer goleak.VerifyNone(t, goleak.IgnoreCurrent())
 	out := &signPipe{lines: make(chan string, 1)}
 	sigs := make(chan os.Signal, 1)
 	var errb bytes.Buffer
