@@ -42,7 +42,7 @@ type Source struct {
 	closeOnce sync.Once
 
 	packets, bytes, frames, keyframes, keyRequests, writeErrors, encodeErrors atomic.Uint64
-	bitrate                                                                    atomic.Int64
+	bitrate                                                                   atomic.Int64
 }
 
 // generator produces the raw input of one tick and, for audio, its level.
