@@ -200,7 +200,7 @@ func joinURL(t testing.TB, url, userID string, o joinOpts) (*client, error) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), waitFor)
 	defer cancel()
-	sess, err := native.New(url, native.WithLogger(quietLogger())).Join(ctx, p, func(e signaling.Event) {
+	sess, err := nativeDriverURL(url).Join(ctx, p, func(e signaling.Event) {
 		if os.Getenv("ROOMBOT_TEST_LOG") != "" {
 			t.Logf("%s event %T %+v", userID, e, e)
 		}
@@ -436,3 +436,7 @@ func awaitTrack(t testing.TB, w *writer, sub *client, user, kind string) (signal
 	<-done
 	return rt, readTrack(t, rt.Track)
 }
+
+func nativeDriverURL(url string) *native.Driver { return native.New(url, native.WithLogger(quietLogger())) }
+
+func nativeDriver(s *Server) *native.Driver { return nativeDriverURL(s.SignalURL()) }
