@@ -10,13 +10,17 @@ import (
 	"github.com/roombot/roombot/reports"
 	"github.com/roombot/roombot/reports/render"
 	"github.com/roombot/roombot/reports/summary"
+	"github.com/roombot/roombot/scenario"
 )
 
 const reportExamples = `
    roombot report runs/demo                                 re-render summary.json, junit.xml, report.html
    roombot report --merge --out runs/all runs/m1 runs/m2    merge shards run on several machines into one report
+   roombot report --merge --out runs/all --scenario cap.yaml runs/m1 runs/m2
+                                                            ... and assert the scenario over all shards together
 
-   The report is recomputed from events.jsonl and stats.jsonl; assertion results come from run.json.
+   The report is recomputed from events.jsonl and stats.jsonl; assertion results come from run.json, or are
+   evaluated again from the lines with --scenario (for a merged directory: over every shard's lines together).
    Exit status: 0 all assertions passed, 1 an assertion failed, 2 bad arguments or an unreadable run directory.`
 
 // reportCommand re-renders a run directory, or merges several into one.
@@ -29,6 +33,7 @@ func reportCommand(env Env) *cli.Command {
 		Flags: []cli.Flag{
 			&cli.BoolFlag{Name: "merge", Usage: "merge the run directories DIR... into --out"},
 			&cli.StringFlag{Name: "out", Usage: "output run directory of --merge (created if missing)"},
+			&cli.StringFlag{Name: "scenario", Usage: "evaluate this scenario file's assertions over the run's lines (replaces run.json's checks)"},
 		},
 		Action: func(c *cli.Context) error {
 			dirs := c.Args().Slice()
@@ -55,9 +60,29 @@ func reportCommand(env Env) *cli.Command {
 			if err != nil {
 				return withExit(ExitUsage, err)
 			}
+			if file := c.String("scenario"); file != "" {
+				if s, err = reassert(dir, file); err != nil {
+					return withExit(ExitUsage, err)
+				}
+			}
 			return reportResult(env, dir, s)
 		},
 	}
+}
+
+// reassert evaluates the scenario file's assertions over the run directory's
+// lines, records them in run.json and renders again.
+func reassert(dir, file string) (*summary.Summary, error) {
+	cfg, err := scenario.Load(file)
+	if err != nil {
+		return nil, err
+	}
+	d, err := reports.Load(dir)
+	if err != nil {
+		return nil, err
+	}
+	d.Info.Checks = scenario.Evaluate(cfg, d)
+	return render.FinishDataset(dir, d)
 }
 
 // reportResult prints where the report is and what it says; failed

@@ -67,6 +67,44 @@ func TestReportCommand(t *testing.T) {
 	}
 }
 
+// TestReportScenario re-evaluates a scenario's assertions over a merged
+// directory: one suite for all shards together, then one per shard.
+func TestReportScenario(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	a, b, out := filepath.Join(root, "a"), filepath.Join(root, "b"), filepath.Join(root, "all")
+	reportDir(t, a, true)
+	reportDir(t, b, true)
+	scen := filepath.Join(root, "s.yaml")
+	err := os.WriteFile(scen, []byte(`name: s
+duration: 10s
+rooms: 1
+groups:
+  - {name: hosts, count: 1}
+assertions:
+  - {name: fast joins, metric: join_time, expect: ["p(95) < 50ms", "max < 1s"]}
+`), 0o644)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := reportRun(t, "report", "--merge", "--out", out, "--scenario", scen, a, b)
+	// join time 90ms in both shards: p(95) < 50ms fails, max < 1s passes
+	if code != ExitFailed || !strings.Contains(stdout, "assertions: 3 passed, 1 failed") {
+		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	info, err := reports.ReadRunInfo(out)
+	if err != nil || len(info.Checks) != 2 || info.Checks[0].Passed || !info.Checks[1].Passed || len(info.Shards) != 2 {
+		t.Fatalf("run.json: %v %+v", err, info)
+	}
+	junit, err := os.ReadFile(filepath.Join(out, reports.JUnitFile))
+	if err != nil || !strings.Contains(string(junit), `<testsuite name="all shards" tests="2" failures="1"`) {
+		t.Fatalf("junit.xml: %v\n%s", err, junit)
+	}
+	if code, _, stderr := reportRun(t, "report", "--scenario", filepath.Join(root, "missing.yaml"), a); code != ExitUsage || !strings.Contains(stderr, "missing.yaml") {
+		t.Fatalf("missing scenario: %d %q", code, stderr)
+	}
+}
+
 func TestReportCommandUsage(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()

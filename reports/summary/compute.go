@@ -230,9 +230,17 @@ func runOf(d *reports.Dataset) Run {
 	return r
 }
 
+// AllShards labels the checks of a merged run evaluated over every shard's
+// lines together (roombot report --scenario on a merged directory).
+const AllShards = "all shards"
+
 func checksOf(d *reports.Dataset) Checks {
 	c := Checks{List: []CheckResult{}}
-	for _, run := range d.Runs() {
+	runs := d.Runs()
+	if len(d.Info.Shards) > 0 && len(d.Info.Checks) > 0 {
+		runs = append([]reports.RunInfo{{Shard: AllShards, Checks: d.Info.Checks}}, runs...)
+	}
+	for _, run := range runs {
 		for _, ch := range run.Checks {
 			c.List = append(c.List, CheckResult{Shard: run.Shard, Check: ch})
 			c.Total++
