@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 
 	"github.com/urfave/cli/v2"
@@ -37,6 +38,9 @@ func reportCommand(env Env) *cli.Command {
 		},
 		Action: func(c *cli.Context) error {
 			dirs := c.Args().Slice()
+			for i, d := range dirs {
+				dirs[i] = runDirOf(d)
+			}
 			var (
 				s   *summary.Summary
 				dir string
@@ -68,6 +72,18 @@ func reportCommand(env Env) *cli.Command {
 			return reportResult(env, dir, s)
 		},
 	}
+}
+
+// runDirOf accepts a run directory or any file in one (events.jsonl,
+// report.html, …), so a path pasted from a listing works.
+func runDirOf(path string) string {
+	if fi, err := os.Stat(path); err == nil && fi.Mode().IsRegular() {
+		switch filepath.Base(path) {
+		case reports.EventsFile, reports.StatsFile, reports.RunFile, reports.SummaryFile, reports.JUnitFile, reports.HTMLFile:
+			return filepath.Dir(path)
+		}
+	}
+	return path
 }
 
 // reassert evaluates the scenario file's assertions over the run directory's

@@ -55,6 +55,9 @@ func TestReportCommand(t *testing.T) {
 			t.Errorf("report a: %v", err)
 		}
 	}
+	if code, stdout, _ := reportRun(t, "report", filepath.Join(a, reports.EventsFile)); code != ExitOK || !strings.Contains(stdout, filepath.Join(a, reports.HTMLFile)) {
+		t.Fatalf("report a/events.jsonl: %d %q", code, stdout)
+	}
 	if code, _, stderr := reportRun(t, "report", b); code != ExitFailed || !strings.Contains(stderr, "1 of 1 assertions failed") {
 		t.Fatalf("report b: %d %q", code, stderr)
 	}
