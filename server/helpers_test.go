@@ -437,6 +437,8 @@ func awaitTrack(t testing.TB, w *writer, sub *client, user, kind string) (signal
 	return rt, readTrack(t, rt.Track)
 }
 
-func nativeDriverURL(url string) *native.Driver { return native.New(url, native.WithLogger(quietLogger())) }
+func nativeDriverURL(url string) *native.Driver {
+	return native.New(url, native.WithLogger(quietLogger()))
+}
 
 func nativeDriver(s *Server) *native.Driver { return nativeDriverURL(s.SignalURL()) }
