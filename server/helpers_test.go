@@ -23,7 +23,7 @@ import (
 	"github.com/roombot/roombot/signature"
 )
 
-const waitFor = 10 * time.Second
+const waitFor = 20 * time.Second // generous: the test machine is shared
 
 // quietLogger discards logs unless ROOMBOT_TEST_LOG is set.
 func quietLogger() *slog.Logger {

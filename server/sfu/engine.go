@@ -89,8 +89,9 @@ func New(cfg Config) (*Engine, error) {
 		return nil, fmt.Errorf("sfu: listen media UDP %s: %w", cfg.UDPAddr, err)
 	}
 	e := &Engine{conn: conn, log: cfg.Logger, kfGap: cfg.KeyframeInterval, peers: map[*Peer]struct{}{}}
-	e.mux = webrtc.NewICEUDPMux(nil, conn)
-	api, err := newAPI(e.mux, conn.LocalAddr().(*net.UDPAddr), cfg.PublicIPs)
+	logs := pionLogs{cfg.Logger}
+	e.mux = webrtc.NewICEUDPMux(logs.NewLogger("udpmux"), conn)
+	api, err := newAPI(e.mux, conn.LocalAddr().(*net.UDPAddr), cfg.PublicIPs, logs)
 	if err != nil {
 		_ = e.mux.Close()
 		return nil, err
@@ -101,7 +102,7 @@ func New(cfg Config) (*Engine, error) {
 
 // newAPI builds the pion API: codecs, header extensions, interceptors and
 // network settings shared by every peer.
-func newAPI(mux ice.UDPMux, local *net.UDPAddr, publicIPs []string) (*webrtc.API, error) {
+func newAPI(mux ice.UDPMux, local *net.UDPAddr, publicIPs []string, logs pionLogs) (*webrtc.API, error) {
 	m, err := NewMediaEngine()
 	if err != nil {
 		return nil, err
@@ -116,7 +117,7 @@ func newAPI(mux ice.UDPMux, local *net.UDPAddr, publicIPs []string) (*webrtc.API
 	if err := webrtc.ConfigureRTCPReports(ir); err != nil {
 		return nil, fmt.Errorf("sfu: rtcp report interceptors: %w", err)
 	}
-	se := webrtc.SettingEngine{}
+	se := webrtc.SettingEngine{LoggerFactory: logs}
 	se.SetICEUDPMux(mux)
 	se.SetNetworkTypes([]webrtc.NetworkType{webrtc.NetworkTypeUDP4})
 	se.SetICEMulticastDNSMode(ice.MulticastDNSModeDisabled)
