@@ -22,6 +22,12 @@ type transportNet = transport.Net
 // asking: at 5 % loss traffic grew about 3× (field notes).
 const DefaultMaxNacksPerPacket = 2
 
+// DefaultNackHistory is how many sent packets per stream the NACK responder
+// keeps for retransmission (a power of two). pion's default, 1024, is
+// about 1.2 MB per video stream and was 80 % of a bot's heap; 256 packets
+// are 2–4 s of 360p–720p video, far beyond any round trip a test sees.
+const DefaultNackHistory = 256
+
 // Payload types the bot offers. The reference service and browsers accept
 // these; a driver may renegotiate others.
 const (
@@ -118,7 +124,8 @@ func (b *Bot) buildAPI() (*webrtc.API, error) {
 		ir.Add(kf)
 	}
 	if err := webrtc.ConfigureNackWithOptions(m, ir,
-		[]nack.GeneratorOption{nack.GeneratorMaxNacksPerPacket(DefaultMaxNacksPerPacket)}); err != nil {
+		[]nack.GeneratorOption{nack.GeneratorMaxNacksPerPacket(DefaultMaxNacksPerPacket)},
+		nack.ResponderSize(DefaultNackHistory)); err != nil {
 		return nil, fmt.Errorf("bot: nack: %w", err)
 	}
 	if err := webrtc.ConfigureRTCPReportsWithOptions(ir, []report.ReceiverOption{}); err != nil {

@@ -1,11 +1,15 @@
 package bot
 
 import (
+	"os"
 	"testing"
 
 	"go.uber.org/goleak"
 )
 
 func TestMain(m *testing.M) {
+	if os.Getenv(benchServerEnv) == "1" {
+		runBenchServer() // BenchmarkBots' server process; never returns
+	}
 	goleak.VerifyTestMain(m)
 }

@@ -1,0 +1,220 @@
+package bot
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/exec"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/roombot/roombot/reports"
+	"github.com/roombot/roombot/server"
+	"github.com/roombot/roombot/signaling/native"
+	"golang.org/x/sync/errgroup"
+)
+
+// benchServerEnv makes the test binary a reference service (see
+// runBenchServer): the benchmark runs the server in its own process so
+// that the bots' CPU and memory are measured alone.
+const benchServerEnv = "ROOMBOT_BENCH_SERVER"
+
+// runBenchServer serves until stdin closes, printing the signal URL.
+func runBenchServer() {
+	srv, err := server.Start(context.Background(), server.Config{Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		fmt.Println("error", err)
+		os.Exit(1)
+	}
+	fmt.Println(srv.SignalURL())
+	_, _ = io.Copy(io.Discard, os.Stdin)
+	_ = srv.Close()
+	os.Exit(0)
+}
+
+// startBenchServer runs the reference service in a child process.
+func startBenchServer(b *testing.B) (signalURL string, pid int) {
+	b.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), benchServerEnv+"=1")
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		b.Fatal(err)
+	}
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = stdin.Close(); _ = cmd.Wait() })
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil || !strings.HasPrefix(line, "ws://") {
+		b.Fatalf("bench server: %q, %v", line, err)
+	}
+	return strings.TrimSpace(line), cmd.Process.Pid
+}
+
+// cpuTime is the user+system CPU time of a process (/proc/PID/stat).
+func cpuTime(pid int) time.Duration {
+	if pid == 0 {
+		var ru syscall.Rusage
+		_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+		return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	}
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	f := strings.Fields(string(b[strings.LastIndexByte(string(b), ')')+2:]))
+	ut, _ := strconv.ParseInt(f[11], 10, 64)
+	st, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(ut+st) * 10 * time.Millisecond // USER_HZ = 100
+}
+
+// rssBytes is this process's resident set size.
+func rssBytes() float64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(l, "VmRSS:") {
+			kb, _ := strconv.ParseFloat(strings.Fields(l)[1], 64)
+			return kb * 1024
+		}
+	}
+	return 0
+}
+
+// BenchmarkBots measures what a bot costs: N bots in rooms of two, each
+// publishing 360p VP8 + Opus fixtures and receiving its peer, against the
+// reference service running in a child process. After all have entered
+// and a warm-up, it measures this process's CPU and RSS over a window and
+// reports them per bot: CPU as a share of one core, RSS above the process's
+// baseline before its first bot (fixture library and scheduler included,
+// the server not). The server's CPU is reported apart. Run:
+//
+//	go test -run '^$' -bench BenchmarkBots -benchtime 1x ./bot/
+func BenchmarkBots(b *testing.B) {
+	for _, n := range []int{50, 100, 200} {
+		b.Run(fmt.Sprintf("bots=%d", n), func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				benchBots(b, n)
+			}
+		})
+	}
+}
+
+var (
+	benchBaseOnce sync.Once
+	benchRSSBase  float64
+)
+
+const (
+	benchWarmup = 3 * time.Second
+	benchWindow = 10 * time.Second
+)
+
+func benchBots(b *testing.B, n int) {
+	url, srvPid := startBenchServer(b)
+	host, err := NewHost()
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer host.Close()
+	runtime.GC()
+	// The baseline is the process before its first bot: a later size
+	// would otherwise reuse the memory an earlier one freed and look
+	// cheaper than it is.
+	benchBaseOnce.Do(func() { benchRSSBase = rssBytes() })
+	rss0 := benchRSSBase
+
+	// Count what the bots receive during the window: the cost figures mean
+	// something only if the media really flows.
+	var measuring atomic.Bool
+	var rxKbps, txKbps atomic.Uint64 // sums of per-sample kbps × 1000
+	var samples, lost, plis atomic.Int64
+	var rxPackets atomic.Uint64
+	sink := reports.SinkFunc{Sample: func(s reports.Sample) {
+		if measuring.Load() {
+			samples.Add(1)
+			lost.Add(s.RxLost)
+			rxPackets.Add(s.RxPackets)
+			plis.Add(int64(s.PLIs))
+			rxKbps.Add(uint64(s.RxKbps * 1000))
+			txKbps.Add(uint64(s.TxKbps * 1000))
+		}
+	}}
+	bots := make([]*Bot, n)
+	for i := range bots {
+		bot, err := New(Config{SDKAppID: server.DefaultSDKAppID, SecretKey: server.DevSecretKey,
+			UserID: fmt.Sprintf("u%d", i), RoomID: uint32(100 + i/2)},
+			WithDriver(native.New(url, native.WithLogger(slog.New(slog.DiscardHandler)))), WithHost(host), WithSink(sink))
+		if err != nil {
+			b.Fatal(err)
+		}
+		bots[i] = bot
+	}
+	defer func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		g := errgroup.Group{}
+		g.SetLimit(16)
+		for _, bot := range bots {
+			g.Go(func() error { return bot.Stop(ctx) })
+		}
+		_ = g.Wait()
+	}()
+	joinStart := time.Now()
+	g, ctx := errgroup.WithContext(context.Background())
+	g.SetLimit(8)
+	for _, bot := range bots {
+		g.Go(func() error {
+			ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+			defer cancel()
+			return bot.Start(ctx)
+		})
+	}
+	if err := g.Wait(); err != nil {
+		b.Fatal(err)
+	}
+	joined := time.Since(joinStart)
+	time.Sleep(benchWarmup) // media reaches steady state; nothing to wait on but time
+	measuring.Store(true)
+	c0, s0, t0 := cpuTime(0), cpuTime(srvPid), time.Now()
+	time.Sleep(benchWindow)
+	c1, s1, el := cpuTime(0), cpuTime(srvPid), time.Since(t0)
+	measuring.Store(false)
+	ns := float64(max(samples.Load(), 1))
+	rxMean, txMean := float64(rxKbps.Load())/1000/ns, float64(txKbps.Load())/1000/ns
+	rss1 := rssBytes()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+
+	cpuPct := 100 * float64(c1-c0) / float64(el)
+	srvPct := 100 * float64(s1-s0) / float64(el)
+	b.ReportMetric(cpuPct/float64(n), "cpu%/bot")
+	b.ReportMetric((rss1-rss0)/float64(n)/(1<<20), "MB/bot")
+	b.ReportMetric(cpuPct, "cpu%")
+	b.ReportMetric(srvPct, "server-cpu%")
+	b.ReportMetric(rss1/(1<<20), "rss-MB")
+	b.ReportMetric(joined.Seconds(), "join-s")
+	b.ReportMetric(rxMean, "rx-kbps/bot")
+	b.Logf("%d bots: bots' process %.1f%% of a core (%.3f%%/bot), RSS %.0f MB (+%.2f MB/bot, heap in use %.0f MB), "+
+		"server process %.1f%%, %d goroutines, all entered in %v; per bot and second: tx %.0f kbps, rx %.0f kbps (%d samples); "+
+		"rx loss %.2f%%, %d PLIs sent",
+		n, cpuPct, cpuPct/float64(n), rss1/(1<<20), (rss1-rss0)/float64(n)/(1<<20), float64(ms.HeapInuse)/(1<<20),
+		srvPct, runtime.NumGoroutine(), joined.Round(time.Millisecond), txMean, rxMean, samples.Load(),
+		100*float64(lost.Load())/float64(max(int64(rxPackets.Load())+lost.Load(), 1)), plis.Load())
+}
