@@ -2,9 +2,11 @@ package scenario
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestParseGood(t *testing.T) {
@@ -118,6 +120,27 @@ func TestParseErrors(t *testing.T) {
 	}
 }
 
+// TestParseAliasBomb: aliases of lists of aliases expand exponentially;
+// the decoder stops with an error instead of running for ever.
+func TestParseAliasBomb(t *testing.T) {
+	t.Parallel()
+	src := "rooms: 1\ngroups: [{name: g, count: 1}]\ntimeline:\n  - at: 1s\n    fault:\n      delay:\n        a: &a [x, x, x, x, x, x, x, x]\n"
+	prev := "a"
+	for i := 0; i < 9; i++ {
+		name := fmt.Sprintf("b%d", i)
+		src += fmt.Sprintf("        %s: &%s [*%s, *%s, *%s, *%s, *%s, *%s, *%s, *%s]\n", name, name, prev, prev, prev, prev, prev, prev, prev, prev)
+		prev = name
+	}
+	start := time.Now()
+	_, err := Parse("bomb.yaml", []byte(src))
+	if err == nil || !strings.Contains(err.Error(), "expands to more than") {
+		t.Errorf("err = %v", err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("took %v", d)
+	}
+}
+
 func TestParseAnchorsAndMerge(t *testing.T) {
 	t.Parallel()
 	src := "rooms: 1\ngroups:\n  - &base {name: a, count: 1, im: true}\n  - {<<: *base, name: b}\n"
@@ -149,6 +172,7 @@ func FuzzParse(f *testing.F) {
 	f.Add(good)
 	f.Add([]byte("rooms: 1\ngroups: [{name: g, count: 2}]\n"))
 	f.Add([]byte("a: &a [*a]\n"))
+	f.Add([]byte("rooms: 55555551\ngroups: [{name: g, count: 2}]\n")) // once built 55M rooms
 	f.Add([]byte("rooms: {count: -1}\ngroups: [{name: g, per_room: 99999999999}]\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		c, err := Parse("f.yaml", data)

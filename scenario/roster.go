@@ -43,8 +43,12 @@ type roster struct {
 	groups map[string][]*User // group → users by GroupIndex
 }
 
+// maxUsers bounds the users (and rooms) of one scenario file.
+const maxUsers = 100000
+
 func buildRooms(c *Config) []Room {
 	rc := c.Rooms
+	rc.Count = min(rc.Count, maxUsers) // validation reports more
 	var rooms []Room
 	switch {
 	case len(rc.IDs) > 0:

@@ -97,3 +97,19 @@ func enum(v any) []string {
 	sort.Strings(out)
 	return out
 }
+
+// TestDocExampleParses keeps the complete example of docs/scenario.md valid.
+func TestDocExampleParses(t *testing.T) {
+	t.Parallel()
+	b, err := os.ReadFile("../docs/scenario.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(b)
+	start := strings.Index(doc, "## A complete small example")
+	from := strings.Index(doc[start:], "```yaml\n") + start + len("```yaml\n")
+	to := strings.Index(doc[from:], "```") + from
+	if _, err := Parse("docs/scenario.md", []byte(doc[from:to])); err != nil {
+		t.Errorf("the example in docs/scenario.md does not parse:\n%v", err)
+	}
+}

@@ -119,8 +119,8 @@ func (v *validator) rooms() {
 	if r.Pattern != "" && !strings.Contains(r.Pattern, "{n}") && r.Count > 1 {
 		v.errorf("rooms.pattern", `include {n}, e.g. "room-{n}"`, "pattern %q gives every room the same ID", r.Pattern)
 	}
-	if r.Count > 100000 {
-		v.errorf("rooms.count", "", "%d rooms is more than 100000", r.Count)
+	if r.Count > maxUsers {
+		v.errorf(v.roomsPath("count"), "split the run over machines", "%d rooms is more than %d", r.Count, maxUsers)
 	}
 	if uint64(r.FirstID)+uint64(max(r.Count, 1))-1 > 4294967295 {
 		v.errorf("rooms.first_id", "room IDs are 1..4294967295", "first_id %d + count %d overflows the room ID", r.FirstID, r.Count)
@@ -170,6 +170,9 @@ func (v *validator) groups() {
 		switch {
 		case g.Count < 0 || g.PerRoom < 0:
 			v.errorf(p, "", "negative user count")
+		case g.Count > maxUsers || g.PerRoom > maxUsers:
+			v.errorf(p, "split the run over machines", "more than %d users", maxUsers)
+			continue
 		case g.Count > 0 && g.PerRoom > 0:
 			v.errorf(p+".per_room", "give count (spread over the rooms) or per_room, not both", "count and per_room both set")
 		case g.Count == 0 && g.PerRoom == 0:
@@ -201,8 +204,8 @@ func (v *validator) groups() {
 			v.errorf(p+".network", "loss is a percentage 0..100", "bad network impairment")
 		}
 	}
-	if total > 100000 {
-		v.errorf("groups", "split the run over machines", "%d users is more than 100000", total)
+	if total > maxUsers {
+		v.errorf("groups", "split the run over machines", "%d users is more than %d", total, maxUsers)
 	}
 }
 
@@ -312,3 +315,12 @@ func sortStrings(s []string) []string {
 }
 
 func quote(s string) string { return strconv.Quote(s) }
+
+// roomsPath is the path of a rooms key, or of rooms itself when it was
+// written as a bare count.
+func (v *validator) roomsPath(key string) string {
+	if _, ok := v.c.pos["rooms."+key]; ok {
+		return "rooms." + key
+	}
+	return "rooms"
+}

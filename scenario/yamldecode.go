@@ -25,6 +25,7 @@ type decoder struct {
 	pos     map[string]Pos // key path → position of its value
 	anchors map[string]ast.Node
 	depth   int
+	visits  int // nodes decoded, aliases expanded: bounds "billion laughs"
 }
 
 // nodeDecoder is implemented (on the pointer) by types that read their own
@@ -34,6 +35,20 @@ type nodeDecoder interface {
 }
 
 const maxDepth = 64
+
+// maxVisits bounds the nodes decoded in one file, aliases expanded: a
+// small file whose aliases refer to lists of aliases would otherwise
+// expand exponentially.
+const maxVisits = 200000
+
+// budget counts one node visit and reports whether decoding may go on.
+func (d *decoder) budget(n ast.Node, path string) bool {
+	d.visits++
+	if d.visits == maxVisits+1 {
+		d.errorf(n, path, "do aliases refer to lists of aliases?", "the document expands to more than %d values", maxVisits)
+	}
+	return d.visits <= maxVisits
+}
 
 func newDecoder(file string) *decoder {
 	return &decoder{file: file, pos: map[string]Pos{}, anchors: map[string]ast.Node{}}
@@ -181,6 +196,9 @@ func (d *decoder) decode(n ast.Node, v reflect.Value, path string) {
 		d.errorf(n, path, "", "nested too deeply")
 		return
 	}
+	if !d.budget(n, path) {
+		return
+	}
 	n = d.resolve(n, path)
 	if n == nil {
 		return
@@ -323,6 +341,9 @@ func (d *decoder) generic(n ast.Node, path string) any {
 	defer func() { d.depth-- }()
 	if d.depth > maxDepth {
 		d.errorf(n, path, "", "nested too deeply")
+		return nil
+	}
+	if !d.budget(n, path) {
 		return nil
 	}
 	n = d.resolve(n, path)
