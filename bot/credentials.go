@@ -121,14 +121,26 @@ func (b *Bot) requestSig(ctx context.Context) (signResponse, error) {
 	if err != nil {
 		return out, fmt.Errorf("signing service %s: reading answer: %w", b.cfg.SignURL, err)
 	}
+	return decodeSignResponse(b.cfg.SignURL, resp.StatusCode, raw)
+}
+
+// decodeSignResponse checks one answer of the signing service (outside
+// input): JSON, HTTP 200, no error, a userSig, a userID that is valid.
+func decodeSignResponse(url string, status int, raw []byte) (signResponse, error) {
+	var out signResponse
 	if err := json.Unmarshal(raw, &out); err != nil {
-		return out, fmt.Errorf("signing service %s: HTTP %d, answer is not JSON: %w", b.cfg.SignURL, resp.StatusCode, err)
+		return out, fmt.Errorf("signing service %s: HTTP %d, answer is not JSON: %w", url, status, err)
 	}
-	if resp.StatusCode != http.StatusOK || out.Error != "" || out.Code != 0 {
-		return out, fmt.Errorf("signing service %s: HTTP %d, code %d: %s", b.cfg.SignURL, resp.StatusCode, out.Code, out.Error)
+	if status != http.StatusOK || out.Error != "" || out.Code != 0 {
+		return out, fmt.Errorf("signing service %s: HTTP %d, code %d: %.200s", url, status, out.Code, out.Error)
 	}
 	if out.UserSig == "" {
-		return out, fmt.Errorf("signing service %s: answer has no userSig", b.cfg.SignURL)
+		return out, fmt.Errorf("signing service %s: answer has no userSig", url)
+	}
+	if out.UserID != "" {
+		if err := signature.ValidateUserID(out.UserID); err != nil {
+			return out, fmt.Errorf("signing service %s: answer's userID: %w", url, err)
+		}
 	}
 	return out, nil
 }

@@ -220,3 +220,16 @@ func TestSigningServiceFailureRaisesMinus9(t *testing.T) {
 		t.Fatalf("Stop after failed Start: %v", err)
 	}
 }
+
+func FuzzDecodeSignResponse(f *testing.F) {
+	f.Add(200, []byte(`{"userID":"u","sdkAppID":1400000001,"roomID":1,"userSig":"s","privateMapKey":"k"}`))
+	f.Add(400, []byte(`{"error":"bad room","code":-102001}`))
+	f.Add(200, []byte(`{"userID":"bad id!","userSig":"s"}`))
+	f.Add(200, []byte(`[1,2`))
+	f.Fuzz(func(t *testing.T, status int, raw []byte) {
+		r, err := decodeSignResponse("http://127.0.0.1:1/api/sign", status, raw)
+		if err == nil && (r.UserSig == "" || status != http.StatusOK) {
+			t.Fatalf("accepted %q with status %d", raw, status)
+		}
+	})
+}

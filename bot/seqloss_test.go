@@ -1,6 +1,9 @@
 package bot
 
-import "testing"
+import (
+	"testing"
+	"time"
+)
 
 func TestSeqLoss(t *testing.T) {
 	t.Parallel()
@@ -43,6 +46,32 @@ func FuzzSeqLoss(f *testing.F) {
 		c := s.counters()
 		if c.lost > c.expected {
 			t.Fatalf("lost %d > expected %d", c.lost, c.expected)
+		}
+	})
+}
+
+// FuzzAnalyzerPacket feeds arbitrary datagrams (outside input: whatever the
+// network delivers) to a track's analysis: it must never panic.
+func FuzzAnalyzerPacket(f *testing.F) {
+	f.Add([]byte{0x80, 96, 0, 1, 0, 0, 0, 1, 0, 0, 0, 2, 0x10, 0, 0x9d, 0x01, 0x2a})
+	f.Add([]byte{0x90, 0xe0, 0, 2, 0, 0, 0, 1, 0, 0, 0, 2, 0xbe, 0xde, 0, 1, 0x17, 1, 2, 3})
+	h, err := NewHost()
+	if err != nil {
+		f.Fatal(err)
+	}
+	defer h.Close()
+	f.Fuzz(func(t *testing.T, pkt []byte) {
+		for _, kind := range []string{"video", "audio"} {
+			mime := "video/VP8"
+			if kind == "audio" {
+				mime = "audio/opus"
+			}
+			a := h.media.newAnalyzer(mime, kind, nil, time.Now(), rxEvents{
+				FirstFrame: func(time.Time) {}, FreezeStart: func(time.Time) {},
+				FreezeEnd: func(time.Time, time.Duration) {}, Source: func(string) {},
+			})
+			a.Packet(pkt, time.Now())
+			a.Snapshot(time.Now())
 		}
 	})
 }

@@ -1,0 +1,93 @@
+package bot
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/roombot/roombot/codes"
+	"github.com/roombot/roombot/reports"
+	"github.com/roombot/roombot/signaling"
+)
+
+// admin posts a fault or kick to the reference service's admin API.
+func (e *env) admin(path string, body any) {
+	e.t.Helper()
+	b, _ := json.Marshal(body)
+	req, _ := http.NewRequest(http.MethodPost, e.srv.URL()+path, bytes.NewReader(b))
+	req.Header.Set("Authorization", "Bearer "+e.srv.AdminToken())
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	resp.Body.Close()
+	http.DefaultClient.CloseIdleConnections()
+	if resp.StatusCode != http.StatusOK {
+		e.t.Fatalf("admin %s: HTTP %d", path, resp.StatusCode)
+	}
+}
+
+func TestPauseStallsWithoutSignalling(t *testing.T) {
+	e := newEnv(t)
+	a, _, _, bs := pair(t, e, nil)
+	ctx := context.Background()
+	t0 := time.Now()
+	if err := a.Pause(ctx); err != nil {
+		t.Fatal(err)
+	}
+	waitRx(t, bs, 5*time.Second, "a's video to stall", quietAfter(t0), "a", "video", noPackets)
+	waitRx(t, bs, 3*time.Second, "a's audio to stall", quietAfter(t0), "a", "audio", noPackets)
+	if ev, ok := bs.find(func(e reports.Event) bool {
+		return e.Event == reports.EvRemoteVideo || e.Event == reports.EvRemoteAudio
+	}); ok {
+		t.Fatalf("pause was signalled: %+v", ev)
+	}
+	t1 := time.Now()
+	if err := a.Resume(ctx); err != nil {
+		t.Fatal(err)
+	}
+	waitRx(t, bs, 5*time.Second, "a's video to resume", quietAfter(t1), "a", "video", func(ts reports.TrackSample) bool {
+		return ts.Packets > 0 && ts.Frames > 0
+	})
+}
+
+func TestAdminKickAndDroppedConnection(t *testing.T) {
+	e := newEnv(t)
+	room := e.room()
+	a, as := e.bot("kicked", room, nil)
+	b, bs := e.bot("dropped", room, func(c *Config) { c.EnableIM = true })
+	start(t, a)
+	start(t, b)
+
+	e.admin("/admin/kick", map[string]any{"sdkAppID": 1400000001, "roomID": room, "userID": "kicked"})
+	if k := as.wait(t, 5*time.Second, "kicked", is(reports.EvKicked, "", "")); k.Message != string(signaling.KickByAdmin) {
+		t.Fatalf("kicked %+v, want reason %q", k, signaling.KickByAdmin)
+	}
+	<-a.Done()
+
+	e.admin("/admin/faults/drop", map[string]any{"sdkAppID": 1400000001, "userID": "dropped"})
+	ev := bs.wait(t, 10*time.Second, "-6", func(e reports.Event) bool {
+		return e.Event == reports.EvError && e.Code == codes.ErrPushDisconnect
+	})
+	if ev.Tag != "error" {
+		t.Fatalf("error event %+v", ev)
+	}
+	bs.wait(t, time.Second, "IM connection off", func(e reports.Event) bool {
+		return e.Event == reports.EvConnectionEvent && e.Code == imConnectionOff
+	})
+	if l := bs.wait(t, time.Second, "left", is(reports.EvLeft, "", "")); l.Message != "disconnected" {
+		t.Fatalf("left %+v", l)
+	}
+	select {
+	case <-b.Done():
+	case <-time.After(time.Second):
+		t.Fatal("Done not closed after the connection was lost")
+	}
+	if err := b.SetMuted(context.Background(), true); err == nil {
+		t.Fatal("an action succeeded after the connection was lost")
+	}
+}
