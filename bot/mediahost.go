@@ -11,6 +11,7 @@ import (
 	"github.com/pion/webrtc/v4"
 	"github.com/roombot/roombot/media"
 	"github.com/roombot/roombot/media/fixture"
+	"github.com/roombot/roombot/media/keyframe"
 	"github.com/roombot/roombot/media/play"
 	"github.com/roombot/roombot/media/rx"
 )
@@ -150,7 +151,8 @@ func (a *analyzerAdapter) Snapshot(now time.Time) rxSnapshot {
 	return out
 }
 
-// keyframeInterceptor watches PLI/FIR on the bot's senders.
+// keyframeInterceptor watches PLI/FIR on the bot's senders (media's
+// interceptor) and answers them with a keyframe jump of the player.
 func (b *Bot) keyframeInterceptor() interceptor.Factory {
-	return newKeyframeWatcher(b.onKeyframeRequest)
+	return keyframe.NewFactory(func(r keyframe.Request) { b.onKeyframeRequest(r.SSRC) })
 }
