@@ -1,0 +1,109 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/roombot/roombot/reports"
+)
+
+func runRun(t *testing.T, env Env, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	env.Stdout, env.Stderr = &out, &errb
+	if env.Getenv == nil {
+		env.Getenv = func(string) string { return "" }
+	}
+	code := Main(append([]string{"roombot", "run"}, args...), env)
+	return code, out.String(), errb.String()
+}
+
+func writeFile(t *testing.T, name, body string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestRunCommandUsage(t *testing.T) {
+	t.Parallel()
+	bad := writeFile(t, "bad.yaml", "rooms: 1\ngroups:\n  - name: g\n    cuont: 2\ntimeline:\n  - {at: 1s, action: mutee, users: all}\n")
+	code, _, stderr := runRun(t, Env{}, bad)
+	if code != ExitUsage || !strings.Contains(stderr, "bad.yaml:4:5: groups[0].cuont: unknown key \"cuont\" in groups[0] (did you mean \"count\"?)") {
+		t.Errorf("bad file: exit %d, stderr %q", code, stderr)
+	}
+	if code, _, stderr := runRun(t, Env{}); code != ExitUsage || !strings.Contains(stderr, "exactly one scenario file") {
+		t.Errorf("no file: exit %d, %q", code, stderr)
+	}
+	if code, _, _ := runRun(t, Env{}, "../../fixtures/scenarios/ci-smoke.yaml", "--bogus"); code != ExitUsage {
+		t.Errorf("unknown flag: exit %d", code)
+	}
+	code, stdout, _ := runRun(t, Env{}, "../../fixtures/scenarios/ci-smoke.yaml", "--dry-run")
+	if code != ExitOK || !strings.Contains(stdout, `scenario "ci-smoke": 10 users in 3 rooms`) || !strings.Contains(stdout, "fail_enter") {
+		t.Errorf("dry run: exit %d, %q", code, stdout)
+	}
+	if code, stdout, _ := runRun(t, Env{}, "--check", "../../fixtures/scenarios/capacity.yaml"); code != ExitOK || !strings.Contains(stdout, "valid") {
+		t.Errorf("check: exit %d, %q", code, stdout)
+	}
+}
+
+func TestRunCommandNotCarried(t *testing.T) {
+	t.Parallel()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	f := writeFile(t, "u.yaml", "target: {url: \"ws://"+addr+"/ws\"}\nrooms: 1\ngroups: [{name: g, count: 1}]\n")
+	env := Env{Getenv: func(k string) string { return map[string]string{"ROOMBOT_SECRET": "not-printed"}[k] }}
+	code, _, stderr := runRun(t, env, f, "--out", t.TempDir())
+	if code != ExitNotCarried || !strings.Contains(stderr, "unreachable") || strings.Contains(stderr, "not-printed") {
+		t.Errorf("unreachable: exit %d, %q", code, stderr)
+	}
+	if code, _, stderr := runRun(t, Env{}, f); code != ExitUsage || !strings.Contains(stderr, "$ROOMBOT_SECRET") {
+		t.Errorf("no secret: exit %d, %q", code, stderr)
+	}
+}
+
+// TestRunCommandInterrupted: a Ctrl-C before anything happens still gives
+// a complete run directory, marked interrupted, and assertions on marks
+// that never happened fail (exit 1).
+func TestRunCommandInterrupted(t *testing.T) {
+	t.Parallel()
+	f := writeFile(t, "i.yaml", `
+duration: 60s
+rooms: 1
+groups: [{name: g, count: 2, media: {resolution: 180p}}]
+timeline:
+  - {at: 50s, action: mark, name: late}
+assertions:
+  - {metric: join_time, window: [start, late], expect: "max < 5s"}
+`)
+	sig := make(chan os.Signal, 2)
+	sig <- syscall.SIGINT
+	env := Env{Interrupt: func() (<-chan os.Signal, func()) { return sig, func() {} }}
+	out := filepath.Join(t.TempDir(), "run")
+	code, stdout, stderr := runRun(t, env, f, "--out", out, "--no-progress")
+	if code != ExitFailed || !strings.Contains(stdout, "interrupted") || !strings.Contains(stdout, `mark \"late\" never happened`) && !strings.Contains(stdout, `mark "late" never happened`) {
+		t.Fatalf("exit %d\nstdout %s\nstderr %s", code, stdout, stderr)
+	}
+	var info reports.RunInfo
+	b, err := os.ReadFile(filepath.Join(out, reports.RunFile))
+	if err != nil || json.Unmarshal(b, &info) != nil || !info.Interrupted || len(info.Checks) != 1 {
+		t.Fatalf("run.json: %v %+v", err, info)
+	}
+	for _, name := range []string{reports.SummaryFile, reports.JUnitFile, reports.HTMLFile, reports.EventsFile} {
+		if _, err := os.Stat(filepath.Join(out, name)); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+}
