@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -168,13 +169,23 @@ timeline:
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A control measures how late the runtime's own timers are meanwhile:
+	// on a machine shared with other work, lateness the runner cannot help.
+	stop := make(chan struct{})
+	control := make(chan float64)
+	go func() { control <- timerLateness(stop) }()
 	res, err := r.Run(context.Background())
+	close(stop)
+	controlP99 := <-control
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Health.ActionLagP99Ms > 10 {
-		t.Errorf("action lag p99 %.2f ms > 10 ms (max %.2f)", res.Health.ActionLagP99Ms, res.Health.ActionLagMaxMs)
+	limit := max(10, controlP99+5)
+	if res.Health.ActionLagP99Ms > limit {
+		t.Errorf("action lag p99 %.2f ms > %.1f ms (max %.2f; plain timers were late by %.2f ms p99)",
+			res.Health.ActionLagP99Ms, limit, res.Health.ActionLagMaxMs, controlP99)
 	}
+	t.Logf("action lag p99 %.2f ms, max %.2f ms; plain timer lateness p99 %.2f ms", res.Health.ActionLagP99Ms, res.Health.ActionLagMaxMs, controlP99)
 	if res.Interrupted || res.Failed != 1 || res.Skipped != 0 {
 		t.Errorf("result = %+v, want 1 failed (the IM 'fail')", res)
 	}
@@ -287,5 +298,25 @@ timeline:
 	}
 	if res.Skipped != 1 || res.Failed != 1 {
 		t.Errorf("skipped %d failed %d; want 1 and 1 (the cancelled join)", res.Skipped, res.Failed)
+	}
+}
+
+// timerLateness sleeps 5 ms at a time until stop and returns the p99 of
+// how late each wake-up was, in ms.
+func timerLateness(stop <-chan struct{}) float64 {
+	var late []float64
+	for {
+		select {
+		case <-stop:
+			sort.Float64s(late)
+			if len(late) == 0 {
+				return 0
+			}
+			return late[min(len(late)-1, len(late)*99/100)]
+		default:
+		}
+		want := time.Now().Add(5 * time.Millisecond)
+		time.Sleep(5 * time.Millisecond)
+		late = append(late, float64(time.Since(want))/float64(time.Millisecond))
 	}
 }
