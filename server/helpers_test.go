@@ -278,4 +278,3 @@ func (c *client) do(r signaling.Request) error {
 	defer cancel()
 	return c.sess.Do(ctx, r)
 }
-
