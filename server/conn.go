@@ -198,8 +198,22 @@ func (c *conn) serve() {
 			c.fail(m.ID, refusal(code, "%v", err))
 			continue
 		}
-		if !c.handle(m) {
+		if !c.safeHandle(m) {
 			return
 		}
 	}
+}
+
+// safeHandle is handle with a last line of defence: a bug that panics ends
+// this one connection (logged with the message type), never the service.
+func (c *conn) safeHandle(m protocol.Msg) (keep bool) {
+	defer func() {
+		if r := recover(); r != nil {
+			c.log.Error("BUG: panic while handling a message; closing the connection", "type", m.Type, "panic", r)
+			c.fail(m.ID, refusal(codes.ErrServerInvalidCommand, "internal error handling %s", m.Type))
+			c.shutdown(websocket.CloseInternalServerErr, "internal error")
+			keep = false
+		}
+	}()
+	return c.handle(m)
 }
