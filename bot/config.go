@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/roombot/roombot/media/live"
 	"github.com/roombot/roombot/signaling"
 	"github.com/roombot/roombot/signature"
 )
@@ -86,6 +87,10 @@ type MediaConfig struct {
 	Camera     string `json:"camera,omitempty"`     // "front" (default) or "back"
 	NoAudio    bool   `json:"noAudio,omitempty"`    // publish video only
 	NoVideo    bool   `json:"noVideo,omitempty"`    // publish audio only
+	// Live encodes a synthetic picture and tone in real time (VP8 + Opus,
+	// pion/mediadevices) instead of replaying fixtures: a fresh keyframe
+	// on request, but a share of a core per bot. Needs -tags live.
+	Live bool `json:"live,omitempty"`
 }
 
 // withDefaults fills the zero fields with the Default constants.
@@ -168,6 +173,12 @@ func (c Config) Validate() error {
 	default:
 		bad("media resolution must be 180p, 360p or 720p, got %q", c.Media.Resolution)
 	}
+	if c.Media.Live && !live.Available {
+		bad("media live: %v", errNoLiveText)
+	}
+	if c.Media.Live && strings.ToLower(c.Media.Codec) != "vp8" {
+		bad("media live encodes vp8 only, got %q", c.Media.Codec)
+	}
 	switch c.Media.Camera {
 	case "front", "back":
 	default:
@@ -186,3 +197,5 @@ func (c Config) roomName() string {
 	}
 	return fmt.Sprint(c.RoomID)
 }
+
+const errNoLiveText = "needs a binary built with -tags live (cgo, libvpx)"

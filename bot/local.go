@@ -44,6 +44,7 @@ var _ webrtc.TrackLocal = (*boundTrack)(nil)
 // keyframe on request.
 type player interface {
 	SetOff(off bool)
+	SetExtensions(media.Extensions)
 	SwitchSource(camera string) error
 	RequestKeyframe()
 	Close()
@@ -92,11 +93,11 @@ func (b *Bot) bound(lt *localTrack, ctx webrtc.TrackLocalContext) {
 	lt.ssrc, lt.ext = uint32(ctx.SSRC()), ext
 	p := lt.player
 	b.mu.Unlock()
-	if pa, ok := p.(playerAdapter); ok {
-		pa.p.SetExtensions(ext)
+	if p != nil {
+		p.SetExtensions(ext)
 		// What was sent before the binding was dropped: start the bound
 		// stream on a keyframe so receivers show a picture at once.
-		pa.p.RequestKeyframe()
+		p.RequestKeyframe()
 	}
 }
 
@@ -118,9 +119,7 @@ func (b *Bot) startPlayers() error {
 		ext2 := lt.ext
 		b.mu.Unlock()
 		if ext2 != ext { // bound while the player was being made
-			if pa, ok := p.(playerAdapter); ok {
-				pa.p.SetExtensions(ext2)
-			}
+			p.SetExtensions(ext2)
 		}
 	}
 	return nil

@@ -54,6 +54,9 @@ func height(res string) int {
 
 // newPlayer starts paced playback of the configured fixture on track.
 func (m *mediaHost) newPlayer(mc MediaConfig, kind, camera string, off bool, track *webrtc.TrackLocalStaticRTP, ext media.Extensions) (player, error) {
+	if mc.Live {
+		return newLivePlayer(mc, kind, off, track, ext)
+	}
 	var clip *fixture.Clip
 	var err error
 	if kind == "audio" {
@@ -81,6 +84,7 @@ func (a playerAdapter) SetOff(off bool)                  { a.p.SetMuted(off) }
 func (a playerAdapter) SwitchSource(camera string) error { return a.p.SwitchSource(camera) }
 func (a playerAdapter) RequestKeyframe()                 { a.p.RequestKeyframe() }
 func (a playerAdapter) Close()                           { _ = a.p.Close() }
+func (a playerAdapter) SetExtensions(e media.Extensions) { a.p.SetExtensions(e) }
 
 // newAnalyzer makes the receive analysis of one remote track. start is the
 // reference of its first-frame delay.

@@ -1,0 +1,18 @@
+//go:build !live
+
+package bot
+
+import (
+	"errors"
+
+	"github.com/pion/webrtc/v4"
+	"github.com/roombot/roombot/media"
+)
+
+// errNoLive is returned for MediaConfig.Live in a binary without the live
+// encoder.
+var errNoLive = errors.New("live media " + errNoLiveText)
+
+func newLivePlayer(MediaConfig, string, bool, *webrtc.TrackLocalStaticRTP, media.Extensions) (player, error) {
+	return nil, errNoLive
+}
