@@ -6,10 +6,12 @@ import (
 	"fmt"
 )
 
-// MaxFrameBytes is the largest WebSocket frame either side accepts. It holds
-// an SDP of a few hundred m-lines and the largest IM message (12000 bytes)
-// with room to spare; larger frames close the connection (1009).
-const MaxFrameBytes = 256 << 10
+// MaxFrameBytes is the largest WebSocket frame either side accepts. An
+// m-line of a forwarded track costs about 700 bytes of SDP, so this holds
+// about 1400 m-lines (a subscriber's offer grows with the room and with churn:
+// m-lines of departed publishers stay, inactive) and the largest IM message
+// (12000 bytes); larger frames close the connection (1009).
+const MaxFrameBytes = 1 << 20
 
 // Envelope is one frame on the wire. Data is the JSON of the body of Type.
 type Envelope struct {
