@@ -228,19 +228,24 @@ func (e *evaluation) collect(m Metric, from, to time.Time, users map[string]bool
 	case "e2e_latency":
 		samples(func(s reports.Sample) (float64, bool) { return ptr(s.E2EMs) })
 	case "fps":
-		samples(func(s reports.Sample) (float64, bool) { return s.FPS, receivesVideo(s) })
-	}
-	return vals
-}
-
-// receivesVideo: the bot had a received video track in the interval.
-func receivesVideo(s reports.Sample) bool {
-	for _, t := range s.Tracks {
-		if t.Dir == reports.Rx && t.Kind == "video" {
-			return true
+		// per received video track: a bot's FPS sums its tracks
+		for _, s := range e.ds.Samples {
+			if !keep(s.Time, s.User) {
+				continue
+			}
+			n := 0
+			for _, tr := range s.Tracks {
+				if tr.Dir == reports.Rx && tr.Kind == "video" {
+					vals = append(vals, tr.FPS)
+					n++
+				}
+			}
+			if n == 0 && len(s.Tracks) == 0 && s.FPS > 0 {
+				vals = append(vals, s.FPS) // a stream without track detail
+			}
 		}
 	}
-	return len(s.Tracks) == 0 && s.FPS > 0
+	return vals
 }
 
 func (e *evaluation) checkMetric(ch *reports.Check, a *AssertionConfig, users map[string]bool) {

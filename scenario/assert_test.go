@@ -145,3 +145,23 @@ func TestEvaluateReloaded(t *testing.T) {
 		}
 	}
 }
+
+func TestEvaluateFPSPerTrack(t *testing.T) {
+	t.Parallel()
+	c, err := Parse("f.yaml", []byte("rooms: 1\ngroups: [{name: g, count: 3}]\nassertions:\n  - {metric: fps, expect: [\"min >= 14\", \"count == 3\"]}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	ds := &reports.Dataset{Info: reports.RunInfo{Started: t0, Ended: t0.Add(10 * time.Second)}, Samples: []reports.Sample{
+		{Time: t0.Add(time.Second), User: "g-1", FPS: 29, Tracks: []reports.TrackSample{
+			{Dir: reports.Rx, Kind: "video", FPS: 15}, {Dir: reports.Rx, Kind: "video", FPS: 14},
+			{Dir: reports.Rx, Kind: "audio"}, {Dir: reports.Tx, Kind: "video", FPS: 30}}},
+		{Time: t0.Add(time.Second), User: "g-2", Tracks: []reports.TrackSample{{Dir: reports.Rx, Kind: "audio"}}},
+		{Time: t0.Add(time.Second), User: "g-3", FPS: 15},
+	}}
+	checks := Evaluate(c, ds)
+	if !checks[0].Passed || checks[0].Observed != 14 || !checks[1].Passed {
+		t.Errorf("checks = %+v", checks)
+	}
+}

@@ -37,7 +37,7 @@ var Metrics = map[string]Metric{
 	"loss":              {"loss", Trend, threshold.BasePct, "received packet loss % per bot-second (seconds with traffic)"},
 	"jitter":            {"jitter", Trend, threshold.BaseMs, "received jitter ms per bot-second"},
 	"rtt":               {"rtt", Trend, threshold.BaseMs, "round-trip time from RTCP, ms per bot-second"},
-	"fps":               {"fps", Trend, threshold.BaseNone, "received video frames per second per bot-second (seconds with video)"},
+	"fps":               {"fps", Trend, threshold.BaseNone, "frames per second of each received video track, per second"},
 	"e2e_latency":       {"e2e_latency", Trend, threshold.BaseMs, "end-to-end latency ms per bot-second"},
 	"freezes":           {"freezes", Counter, threshold.BaseNone, "freezes started (W3C rule)"},
 	"freeze_time":       {"freeze_time", Trend, threshold.BaseMs, "duration of each freeze, ms"},
