@@ -51,6 +51,7 @@ type health struct {
 	overload  bool
 	cpuHot    bool    // the CPU rule held at some point
 	loadMax   float64 // highest 1-minute load average seen (Linux)
+	psiMax    float64 // highest CPU pressure "some avg10" seen, % (Linux PSI)
 	started   time.Time
 	cpuAtBase time.Duration
 }
@@ -108,6 +109,9 @@ func (h *health) watch(ctx context.Context) {
 		h.cpuLast = pct
 		if l, ok := loadAvg(); ok {
 			h.loadMax = max(h.loadMax, l)
+		}
+		if p, ok := cpuPressure(); ok {
+			h.psiMax = max(h.psiMax, p)
 		}
 		if len(h.recent) > 0 {
 			slices.Sort(h.recent)
@@ -179,11 +183,12 @@ func (h *health) result(end time.Time) reports.Health {
 			out.MediaLagP99Ms, out.MediaLagMaxMs, OverloadMediaLagMs))
 	}
 	out.Overloaded = len(notes) > 0 || h.overload
-	busy := h.loadMax > busyLoadFactor*float64(h.cores) && out.CPUPctAvg < OverloadCPUShare*100*float64(h.cores)/2
+	busy := (h.loadMax > busyLoadFactor*float64(h.cores) || h.psiMax >= busyPressurePct) &&
+		out.CPUPctAvg < OverloadCPUShare*100*float64(h.cores)/2
 	switch {
 	case out.Overloaded && busy:
-		notes = append(notes, fmt.Sprintf("the machine was busy with other processes: load average up to %.1f on %d cores while roombot itself used %.0f%% on average; the lag comes from competing for the CPU, so rerun on a quiet machine before blaming the service",
-			h.loadMax, h.cores, out.CPUPctAvg))
+		notes = append(notes, fmt.Sprintf("the machine was busy with other processes: load average up to %.1f on %d cores and CPU pressure up to %.0f%% (share of time runnable tasks waited for a CPU) while roombot itself used %.0f%% on average; the lag comes from competing for the CPU, so rerun on a quiet machine before blaming the service",
+			h.loadMax, h.cores, h.psiMax, out.CPUPctAvg))
 	case out.Overloaded:
 		notes = append(notes, "the generator was the bottleneck: run fewer bots per machine or split the run across machines")
 	}
@@ -194,6 +199,25 @@ func (h *health) result(end time.Time) reports.Health {
 // busyLoadFactor: a 1-minute load average above this many runnable
 // threads per core means other processes competed with roombot.
 const busyLoadFactor = 1.5
+
+// busyPressurePct: CPU pressure (PSI "some avg10") at or above this means
+// runnable tasks often waited for a CPU.
+const busyPressurePct = 50
+
+// cpuPressure reads the CPU pressure "some avg10" (Linux PSI), in %.
+func cpuPressure() (float64, bool) {
+	b, err := os.ReadFile("/proc/pressure/cpu")
+	if err != nil {
+		return 0, false
+	}
+	for _, f := range strings.Fields(string(b)) {
+		if v, ok := strings.CutPrefix(f, "avg10="); ok {
+			p, err := strconv.ParseFloat(v, 64)
+			return p, err == nil
+		}
+	}
+	return 0, false
+}
 
 // loadAvg reads the 1-minute load average (Linux /proc/loadavg).
 func loadAvg() (float64, bool) {
