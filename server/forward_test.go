@@ -79,4 +79,10 @@ func TestEnterForwardLeave(t *testing.T) {
 	if err := b.sess.Leave(t.Context()); err != nil {
 		t.Fatalf("second leave: %v", err)
 	}
+	if err := a.sess.Leave(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if rooms := s.Rooms(); len(rooms) != 0 {
+		t.Fatalf("empty room not removed: %+v", rooms)
+	}
 }
