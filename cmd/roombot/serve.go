@@ -110,12 +110,15 @@ func serveConfig(c *cli.Context, env Env) (server.Config, bool, error) {
 		}
 		fc.Apply(&cfg)
 	}
-	flagApp := key != "" && !(c.String("config") != "" && !c.IsSet("sdkappid") && !c.IsSet("secret-key") && getenv("ROOMBOT_SECRET_KEY") == "")
-	if flagApp {
+	// The flags' app is used when asked for explicitly, or when the config
+	// file names no app (then the dev app is the default).
+	explicit := c.IsSet("sdkappid") || c.IsSet("secret-key") || getenv("ROOMBOT_SECRET_KEY") != ""
+	if explicit || len(cfg.Apps) == 0 {
+		if key == "" {
+			return cfg, false, fmt.Errorf("--sdkappid %d needs --secret-key or $ROOMBOT_SECRET_KEY", appID)
+		}
 		cfg.Apps = append([]server.AppConfig{{SDKAppID: uint32(appID), SecretKey: key,
 			RoomPermissions: c.Bool("room-permissions"), MaxMembers: c.Int("max-members")}}, cfg.Apps...)
-	} else if len(cfg.Apps) == 0 {
-		return cfg, false, fmt.Errorf("--sdkappid %d needs --secret-key or $ROOMBOT_SECRET_KEY", appID)
 	}
 	return cfg, strings.TrimSpace(cfg.AdminToken) == "", nil
 }
