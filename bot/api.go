@@ -105,6 +105,7 @@ func mediaEngine() (*webrtc.MediaEngine, error) {
 //	       are the ones really sent/received)
 //	→ keyframe requests (PLI/FIR on our senders → the player jumps to a keyframe)
 //	→ NACK generator (capped) + responder → RTCP sender/receiver reports
+//	→ attributes (outermost reader: one parsed RTP header shared by all)
 //
 // pion's default TWCC sender and second stats interceptor are left out:
 // fixture media does not adapt its bitrate, and the bot has its own stats.
@@ -131,6 +132,7 @@ func (b *Bot) buildAPI() (*webrtc.API, error) {
 	if err := webrtc.ConfigureRTCPReportsWithOptions(ir, []report.ReceiverOption{}); err != nil {
 		return nil, fmt.Errorf("bot: rtcp reports: %w", err)
 	}
+	ir.Add(attrsFactory{})
 	se := b.host.settingEngine(b.net)
 	for _, f := range b.seHooks {
 		f(&se)
