@@ -12,7 +12,9 @@ import (
 // outermost reader: it runs before the others see the packet.
 type attrsFactory struct{}
 
-func (attrsFactory) NewInterceptor(string) (interceptor.Interceptor, error) { return &attrsInterceptor{}, nil }
+func (attrsFactory) NewInterceptor(string) (interceptor.Interceptor, error) {
+	return &attrsInterceptor{}, nil
+}
 
 type attrsInterceptor struct{ interceptor.NoOp }
 
