@@ -221,10 +221,11 @@ func (b *Bot) enter(ctx context.Context) error {
 	b.mu.Lock()
 	b.session = sess
 	b.mu.Unlock()
+	b.entered(msSince(b.now(), start))
 	if err := b.startPlayers(); err != nil {
+		b.emit(reports.Event{Kind: reports.KindRoom, Event: reports.EvLeft, Code: codes.LeftRoom, Message: "exitRoom: " + err.Error()})
 		return err
 	}
-	b.entered(msSince(b.now(), start))
 	if b.statsEvery > 0 {
 		b.wg.Add(1)
 		go b.statsLoop()

@@ -4,7 +4,10 @@ import (
 	"fmt"
 
 	"github.com/pion/webrtc/v4"
+	"github.com/roombot/roombot/codes"
 	"github.com/roombot/roombot/media"
+	"github.com/roombot/roombot/reports"
+	"github.com/roombot/roombot/signaling"
 )
 
 // localTrack is one published track and the player that feeds it.
@@ -111,7 +114,14 @@ func (b *Bot) startPlayers() error {
 		b.mu.Unlock()
 		p, err := b.host.media.newPlayer(b.cfg.Media, lt.kind, camera, off, lt.track.TrackLocalStaticRTP, ext)
 		if err != nil {
-			return fmt.Errorf("bot %s: %s player: %w", b.UserID(), lt.kind, err)
+			// The component's "open camera / microphone failed" (-4 / -5,
+			// pusher -1301 / -1302): the bot cannot publish and leaves.
+			code, what := codes.ErrOpenCamera, "open camera failed"
+			if lt.kind == "audio" {
+				code, what = codes.ErrOpenMic, "open microphone failed"
+			}
+			b.emit(reports.Event{Kind: reports.KindRoom, Event: reports.EvError, Tag: "error", Code: code, Message: what + ": " + err.Error()})
+			return fmt.Errorf("bot %s: %s: %w: %w", b.UserID(), what, &signaling.Error{Code: code, Message: what}, err)
 		}
 		b.mu.Lock()
 		lt.player = p

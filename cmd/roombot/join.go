@@ -56,6 +56,9 @@ func joinCommand(env Env) *cli.Command {
 			&cli.StringFlag{Name: "codec", Value: bot.DefaultCodec, Usage: "vp8 or h264"},
 			&cli.StringFlag{Name: "resolution", Value: bot.DefaultResolution, Usage: "180p, 360p or 720p"},
 			&cli.StringFlag{Name: "camera", Value: bot.DefaultCamera, Usage: "front or back"},
+			&cli.BoolFlag{Name: "live", Usage: "encode a synthetic source in real time (binary built with -tags live)"},
+			&cli.IntFlag{Name: "max-members", Usage: "the component's slot count: a longer member list raises -8 (0: off)"},
+			&cli.StringFlag{Name: "sign-token", Usage: "bearer token of the signing service (or $ROOMBOT_SIGN_TOKEN)"},
 		},
 		Action: func(c *cli.Context) error { return runJoin(c, env) },
 	}
@@ -68,8 +71,12 @@ func runJoin(c *cli.Context, env Env) error {
 		SecretKey: c.String("secret-key"), SignURL: c.String("sign-url"),
 		Muted: c.Bool("muted"), CameraOff: !c.Bool("enable-camera"), Beauty: c.Int("beauty"), Debug: c.Bool("debug"),
 		EnableIM: c.Bool("enable-im"), RecvMode: signaling.RecvMode(c.Int("recvmode")), Autoplay: c.Bool("autoplay"),
-		Role:  signaling.Role(c.String("role")),
-		Media: bot.MediaConfig{Codec: c.String("codec"), Resolution: c.String("resolution"), Camera: c.String("camera")},
+		Role: signaling.Role(c.String("role")), MaxMembers: c.Int("max-members"), SignToken: c.String("sign-token"),
+		Media: bot.MediaConfig{Codec: c.String("codec"), Resolution: c.String("resolution"), Camera: c.String("camera"),
+			Live: c.Bool("live")},
+	}
+	if cfg.SignToken == "" && env.Getenv != nil {
+		cfg.SignToken = env.Getenv("ROOMBOT_SIGN_TOKEN")
 	}
 	if cfg.SecretKey == "" && env.Getenv != nil {
 		cfg.SecretKey = env.Getenv("ROOMBOT_SECRET_KEY")
