@@ -209,3 +209,16 @@ func (x *RoomRefs) decodeNode(d *decoder, n ast.Node, path string) {
 		}
 	}
 }
+
+// UnmarshalText parses a Go duration (for flags and text fields).
+func (d *Duration) UnmarshalText(b []byte) error {
+	v, err := ParseDuration(string(b))
+	if err != nil {
+		return err
+	}
+	*d = v
+	return nil
+}
+
+// MarshalText formats d like time.Duration.
+func (d Duration) MarshalText() ([]byte, error) { return []byte(d.String()), nil }

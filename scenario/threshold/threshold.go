@@ -300,3 +300,17 @@ func (p *parser) number() (float64, error) {
 	}
 	return v, nil
 }
+
+// UnmarshalText parses a threshold expression, so a Threshold can be a
+// flag value or a text field.
+func (t *Threshold) UnmarshalText(b []byte) error {
+	v, err := Parse(string(b))
+	if err != nil {
+		return err
+	}
+	*t = v
+	return nil
+}
+
+// MarshalText returns the expression as written.
+func (t Threshold) MarshalText() ([]byte, error) { return []byte(t.Expr), nil }
