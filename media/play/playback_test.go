@@ -111,19 +111,26 @@ func TestMuteSwitchKeyframe(t *testing.T) {
 	// Switch to the back camera: the next frame is a keyframe of it.
 	lib, _ := fixture.Default()
 	n := len(r.rv.waitFrames(t, 0))
+	switched := time.Now()
 	if err := r.video.SwitchSource("back"); err != nil {
 		t.Fatal(err)
 	}
 	vf = r.rv.waitFrames(t, n+5)
 	sw := -1
-	for i := n; i < len(vf); i++ {
-		if src, ok := lib.Recognize(vf[i].fp); vf[i].key && ok && src == "back" {
+	for i := n; i < len(vf) && sw < 0; i++ {
+		if src, ok := lib.Recognize(vf[i].fp); ok && src == "back" {
 			sw = i
-			break
 		}
 	}
-	if sw < 0 || sw > n+1 {
-		t.Fatalf("no back-camera keyframe right after the switch (found at %d, switch after %d)", sw, n)
+	// Frames due after the switch were written after it: the first of them
+	// (due within one frame interval) must already be the back keyframe.
+	if sw < 0 || !vf[sw].key || vf[sw].capture.Sub(switched) > 40*time.Millisecond {
+		t.Fatalf("no back-camera keyframe right after the switch (frame %d of %d)", sw, len(vf))
+	}
+	for _, f := range vf[n:sw] {
+		if src, ok := lib.Recognize(f.fp); ok && src != "front" {
+			t.Fatalf("frame before the switch recognised as %q", src)
+		}
 	}
 	checkContinuity(t, "video", vf, 3000, false)
 	if r.video.Source() != "back" {
