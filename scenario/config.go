@@ -72,8 +72,6 @@ type CredentialsConfig struct {
 	// SignURL is a signing service (signature/signsvc) used instead of a
 	// local secret.
 	SignURL string `yaml:"sign_url"`
-	// Expire is the userSig lifetime (default 24h).
-	Expire Duration `yaml:"expire"`
 }
 
 // GroupConfig is a set of users with the same settings.
@@ -105,6 +103,10 @@ type GroupConfig struct {
 	// Join is "auto" (the arrival process starts the users, default) or
 	// "manual" (only a timeline start step does).
 	Join string `yaml:"join"`
+	// MaxMembers is the component's slot count: a member list longer than
+	// it raises -8 (3 for the grid/float templates, 1 for bigsmall); 0 is
+	// no limit.
+	MaxMembers int `yaml:"max_members"`
 	// Network impairs every user of the group in-process.
 	Network *NetworkConfig `yaml:"network"`
 }
@@ -123,8 +125,6 @@ type MediaConfig struct {
 type PermissionsConfig struct {
 	// Privileges is the bit field of reference §2.2 (255 = all).
 	Privileges uint32 `yaml:"privileges"`
-	// Expire is the key's lifetime (default 24h).
-	Expire Duration `yaml:"expire"`
 }
 
 // NetworkConfig impairs a user's network in-process (bot/netem): such a

@@ -197,8 +197,11 @@ func (v *validator) groups() {
 		v.oneOf(p+".media.codec", &g.Media.Codec, "vp8", "vp8", "h264")
 		v.oneOf(p+".media.resolution", &g.Media.Resolution, "360p", "180p", "360p", "720p")
 		v.oneOf(p+".media.camera", &g.Media.Camera, "front", "front", "back")
-		if g.Permissions != nil && g.Permissions.Privileges > 255 {
-			v.errorf(p+".permissions.privileges", "privilege bits are 0..255 (255 = all)", "privileges %d out of range", g.Permissions.Privileges)
+		if g.MaxMembers < 0 {
+			v.errorf(p+".max_members", "0 means no limit", "max_members %d is negative", g.MaxMembers)
+		}
+		if g.Permissions != nil && (g.Permissions.Privileges > 255 || g.Permissions.Privileges == 0) {
+			v.errorf(p+".permissions.privileges", "privilege bits are 1..255 (255 = all; reference §2.2)", "privileges %d out of range", g.Permissions.Privileges)
 		}
 		if n := g.Network; n != nil && (n.SendLossPct < 0 || n.SendLossPct > 100 || n.RecvLossPct < 0 || n.RecvLossPct > 100) {
 			v.errorf(p+".network", "loss is a percentage 0..100", "bad network impairment")

@@ -21,7 +21,7 @@ func botConfig(u *scenario.User, tg *target) bot.Config {
 	bc := bot.Config{
 		SDKAppID: tg.sdkAppID, UserID: u.ID, RoomID: u.Room.ID, StrRoomID: u.Room.StrID,
 		SecretKey: tg.secret, SignURL: tg.signURL,
-		Muted: g.Muted, CameraOff: g.CameraOff, EnableIM: g.IM,
+		Muted: g.Muted, CameraOff: g.CameraOff, EnableIM: g.IM, MaxMembers: g.MaxMembers,
 		Role: signaling.Role(g.Role), RecvMode: recvModes[g.RecvMode],
 		Media: bot.MediaConfig{Codec: g.Media.Codec, Resolution: g.Media.Resolution, Camera: g.Media.Camera,
 			NoAudio: g.Media.Audio != nil && !*g.Media.Audio, NoVideo: g.Media.Video != nil && !*g.Media.Video},

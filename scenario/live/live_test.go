@@ -128,6 +128,15 @@ func TestRunEndToEnd(t *testing.T) {
 			t.Errorf("re-evaluated check %d differs: %s vs %s", i, again[i].Message, o.Info.Checks[i].Message)
 		}
 	}
+	// Re-judging the directory with an edited threshold replaces the checks.
+	c.Assertions[2].Expect = scenario.Exprs{"max < 1m"}
+	re, err := Reevaluate(c, out)
+	if err != nil || !re.Passed || len(re.Info.Checks) != 3 || re.Info.Health.Cores == 0 {
+		t.Errorf("Reevaluate = %+v, %v", re, err)
+	}
+	if info, err := reports.ReadRunInfo(out); err != nil || !info.Checks[2].Passed {
+		t.Errorf("run.json after Reevaluate: %+v, %v", info, err)
+	}
 	if !strings.Contains(progress.String(), "run finished after") {
 		t.Errorf("progress output:\n%s", progress.String())
 	}
