@@ -5,6 +5,7 @@ import (
 	"io"
 	"math"
 	"math/rand/v2"
+	"net/url"
 	"sort"
 	"strings"
 	"time"
@@ -240,7 +241,11 @@ func (p *Plan) WriteTo(w io.Writer) (int64, error) {
 	sort.Strings(names)
 	target := "embedded reference service"
 	if !c.Target.Embedded() {
-		target = c.Target.URL
+		target = "(unparsable URL)"
+		if u, err := url.Parse(c.Target.URL); err == nil {
+			u.User, u.RawQuery = nil, "" // credentials never printed
+			target = u.String()
+		}
 	}
 	fmt.Fprintf(&b, "scenario %q: %d users in %d rooms, %s, seed %d, target %s\n", c.Name, len(p.Users), len(p.Rooms), p.Duration, c.Seed, target)
 	fmt.Fprintf(&b, "actions: %s\n", strings.Join(names, ", "))

@@ -189,7 +189,7 @@ func openTarget(ctx context.Context, c *scenario.Config, o Options) (*target, er
 		return &target{name: "embedded", signalURL: srv.SignalURL(), sdkAppID: appID, secret: server.DevSecretKey,
 			faults: newAdminClient(srv.URL(), srv.AdminToken()), close: srv.Close}, nil
 	}
-	t := &target{name: c.Target.URL, signalURL: c.Target.URL, sdkAppID: appID, signURL: c.Credentials.SignURL, close: func() error { return nil }}
+	t := &target{name: redact(c.Target.URL), signalURL: c.Target.URL, sdkAppID: appID, signURL: c.Credentials.SignURL, close: func() error { return nil }}
 	if t.signURL == "" {
 		env := c.Credentials.SecretEnv
 		if env == "" {
@@ -208,7 +208,7 @@ func openTarget(ctx context.Context, c *scenario.Config, o Options) (*target, er
 	}
 	u, err := url.Parse(c.Target.URL)
 	if err != nil {
-		return nil, fmt.Errorf("%w: target %q: %w", ErrUsage, c.Target.URL, err)
+		return nil, fmt.Errorf("%w: target %q: %w", ErrUsage, t.name, err)
 	}
 	host := u.Host
 	if u.Port() == "" {
@@ -217,7 +217,7 @@ func openTarget(ctx context.Context, c *scenario.Config, o Options) (*target, er
 	d := net.Dialer{Timeout: 5 * time.Second}
 	conn, err := d.DialContext(ctx, "tcp", host)
 	if err != nil {
-		return nil, fmt.Errorf("%w: target %s unreachable: %w", ErrNotCarried, c.Target.URL, err)
+		return nil, fmt.Errorf("%w: target %s unreachable: %w", ErrNotCarried, t.name, err)
 	}
 	_ = conn.Close()
 	return t, nil
@@ -232,4 +232,15 @@ func safeName(s string) string {
 		}
 		return '-'
 	}, s)
+}
+
+// redact drops credentials and query (tokens) from a URL before it is
+// printed or written to run.json.
+func redact(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(unparsable URL)"
+	}
+	u.User, u.RawQuery = nil, ""
+	return u.String()
 }

@@ -163,3 +163,9 @@ func TestRunTargetUnreachable(t *testing.T) {
 		t.Errorf("without a secret: err = %v; want ErrUsage naming the variable", err)
 	}
 }
+
+func TestRedact(t *testing.T) {
+	if got := redact("ws://bob:pw@127.0.0.1:7880/ws?token=abc"); got != "ws://127.0.0.1:7880/ws" {
+		t.Errorf("redact = %q", got)
+	}
+}
