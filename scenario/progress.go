@@ -3,7 +3,6 @@ package scenario
 import (
 	"context"
 	"fmt"
-	"io"
 	"sort"
 	"strings"
 	"sync"
@@ -160,5 +159,4 @@ func (r *Runner) finalProgress(res *Result, t *tally) {
 	for _, n := range res.Health.Notes {
 		fmt.Fprintf(r.progress, "generator: %s\n", n)
 	}
-	_ = io.Discard
 }
