@@ -104,24 +104,29 @@ func New(ctx context.Context, tracks []webrtc.TrackLocal, senderInterceptors ...
 			}
 		}()
 	}
-	connected := make(chan struct{})
-	var once sync.Once
-	p.Receiver.OnConnectionStateChange(func(s webrtc.PeerConnectionState) {
-		if s == webrtc.PeerConnectionStateConnected {
-			once.Do(func() { close(connected) })
-		}
-	})
+	// Media flows only once both ends have finished DTLS: wait for both.
+	connected := make(chan struct{}, 2)
+	for _, pc := range []*webrtc.PeerConnection{p.Sender, p.Receiver} {
+		var once sync.Once
+		pc.OnConnectionStateChange(func(s webrtc.PeerConnectionState) {
+			if s == webrtc.PeerConnectionStateConnected {
+				once.Do(func() { connected <- struct{}{} })
+			}
+		})
+	}
 	if err := signal(ctx, p.Sender, p.Receiver); err != nil {
 		p.Close()
 		return nil, err
 	}
-	select {
-	case <-connected:
-		return p, nil
-	case <-ctx.Done():
-		p.Close()
-		return nil, fmt.Errorf("pcpair: connect: %w", ctx.Err())
+	for range 2 {
+		select {
+		case <-connected:
+		case <-ctx.Done():
+			p.Close()
+			return nil, fmt.Errorf("pcpair: connect: %w", ctx.Err())
+		}
 	}
+	return p, nil
 }
 
 func signal(ctx context.Context, a, b *webrtc.PeerConnection) error {
