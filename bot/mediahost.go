@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/pion/interceptor"
@@ -101,14 +102,13 @@ func (m *mediaHost) newAnalyzer(mime, kind string, exts []webrtc.RTPHeaderExtens
 			// A freeze is reported ongoing (when a snapshot notices it) and
 			// again when it ends; a short one only when it ends.
 			if f.Ongoing() {
-				a.startSent = true
+				a.startSent.Store(true)
 				ev.FreezeStart(f.Start)
 				return
 			}
-			if !a.startSent {
+			if !a.startSent.Swap(false) {
 				ev.FreezeStart(f.Start)
 			}
-			a.startSent = false
 			ev.FreezeEnd(f.End, f.Duration)
 		}))
 	return a
@@ -118,9 +118,11 @@ func (m *mediaHost) newAnalyzer(mime, kind string, exts []webrtc.RTPHeaderExtens
 // The header is reused: one read loop per track, so no locking is needed
 // and no allocation happens per packet.
 type analyzerAdapter struct {
-	an        *rx.Analyzer
-	hdr       rtp.Header
-	startSent bool // guarded by the analyzer's callback order (read loop or stats loop, never both at once for one freeze)
+	an  *rx.Analyzer
+	hdr rtp.Header
+	// startSent: freeze_start was raised for the ongoing freeze. The
+	// ongoing report comes from the stats loop, the end from the read loop.
+	startSent atomic.Bool
 }
 
 func (a *analyzerAdapter) Packet(b []byte, at time.Time) {

@@ -35,6 +35,10 @@ func TestPauseStallsWithoutSignalling(t *testing.T) {
 	e := newEnv(t)
 	a, _, _, bs := pair(t, e, nil)
 	ctx := context.Background()
+	// Let the frame rate settle: a freeze is judged against it.
+	waitRx(t, bs, 5*time.Second, "a's video at its frame rate", time.Time{}, "a", "video", func(ts reports.TrackSample) bool {
+		return ts.Frames >= 10
+	})
 	t0 := time.Now()
 	if err := a.Pause(ctx); err != nil {
 		t.Fatal(err)
@@ -52,6 +56,21 @@ func TestPauseStallsWithoutSignalling(t *testing.T) {
 	}
 	waitRx(t, bs, 5*time.Second, "a's video to resume", quietAfter(t1), "a", "video", func(ts reports.TrackSample) bool {
 		return ts.Packets > 0 && ts.Frames > 0
+	})
+	// The stall is a freeze by the W3C rule, reported when it began and
+	// when it ended, and counted in the stats.
+	bs.wait(t, time.Second, "freeze_start", is(reports.EvFreezeStart, "a", "video"))
+	end := bs.wait(t, time.Second, "freeze_end", is(reports.EvFreezeEnd, "a", "video"))
+	if paused := t1.Sub(t0); end.Value < float64(paused.Milliseconds())-300 || end.Value > float64(paused.Milliseconds())+1000 {
+		t.Errorf("freeze of %.0f ms for a pause of %v", end.Value, paused)
+	}
+	bs.waitSamples(t, 3*time.Second, "a freeze counted", func(all []reports.Sample) bool {
+		for _, s := range all {
+			if ts, ok := rxOf(s, "a", "video"); ok && ts.Freezes == 1 && ts.FreezeMs > 0 && s.Freezes >= 1 {
+				return true
+			}
+		}
+		return false
 	})
 }
 
