@@ -30,3 +30,8 @@ func (*attrsInterceptor) BindRemoteStream(_ *interceptor.StreamInfo, r intercept
 		return r.Read(b, a)
 	})
 }
+
+var (
+	_ interceptor.Factory     = attrsFactory{}
+	_ interceptor.Interceptor = (*attrsInterceptor)(nil)
+)

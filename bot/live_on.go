@@ -48,3 +48,5 @@ func (a liveAdapter) SwitchSource(string) error {
 func (a liveAdapter) RequestKeyframe()                 { a.s.RequestKeyframe() }
 func (a liveAdapter) SetExtensions(e media.Extensions) { a.s.SetExtensions(e) }
 func (a liveAdapter) Close()                           { _ = a.s.Close() }
+
+var _ player = liveAdapter{}

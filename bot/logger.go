@@ -43,3 +43,8 @@ func (l pionLogger) Error(m string) { l.emit(slog.LevelError, m) }
 func (l pionLogger) Errorf(f string, a ...any) {
 	l.emit(slog.LevelError, fmt.Sprintf(f, a...))
 }
+
+var (
+	_ logging.LoggerFactory = pionLoggerFactory{}
+	_ logging.LeveledLogger = pionLogger{}
+)

@@ -162,3 +162,8 @@ func (a *analyzerAdapter) Snapshot(now time.Time) rxSnapshot {
 func (b *Bot) keyframeInterceptor() interceptor.Factory {
 	return keyframe.NewFactory(func(r keyframe.Request) { b.onKeyframeRequest(r.SSRC) })
 }
+
+var (
+	_ player   = playerAdapter{}
+	_ analyzer = (*analyzerAdapter)(nil)
+)
