@@ -29,6 +29,11 @@ const (
 	// DefaultKeyframeInterval is the minimum spacing of keyframe requests
 	// sent to one publisher for one track.
 	DefaultKeyframeInterval = 300 * time.Millisecond
+	// SocketBuffer is the kernel buffer asked for on the shared UDP socket
+	// (both directions). One socket carries every participant, so the
+	// default (~200 KB) overflows on bursts; Linux clips the request to
+	// net.core.rmem_max / wmem_max.
+	SocketBuffer = 4 << 20
 )
 
 // Config configures an Engine.
@@ -88,6 +93,8 @@ func New(cfg Config) (*Engine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sfu: listen media UDP %s: %w", cfg.UDPAddr, err)
 	}
+	_ = conn.SetReadBuffer(SocketBuffer)  // best effort: clipped by the kernel
+	_ = conn.SetWriteBuffer(SocketBuffer) // best effort
 	e := &Engine{conn: conn, log: cfg.Logger, kfGap: cfg.KeyframeInterval, peers: map[*Peer]struct{}{}}
 	logs := pionLogs{cfg.Logger}
 	e.mux = webrtc.NewICEUDPMux(logs.NewLogger("udpmux"), conn)
