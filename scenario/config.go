@@ -65,6 +65,9 @@ func (t TargetConfig) Embedded() bool { return t.URL == "" }
 // signed locally with the app's secret, or fetched from a signing service.
 type CredentialsConfig struct {
 	SDKAppID uint32 `yaml:"sdk_app_id"`
+	// Secret is the app secret written in the file. Prefer SecretEnv: a
+	// file is easily committed. Either way it never appears in output.
+	Secret string `yaml:"secret"`
 	// SecretEnv names the environment variable holding the app secret
 	// (default ROOMBOT_SECRET). Secrets are never written in scenario files
 	// or reports; against the embedded service a generated one is used.
@@ -119,6 +122,10 @@ type MediaConfig struct {
 	Camera     string `yaml:"camera"`     // front (default) or back fixture camera
 	Audio      *bool  `yaml:"audio"`      // publish audio (default true)
 	Video      *bool  `yaml:"video"`      // publish video (default true)
+	// Live encodes a synthetic picture and tone in real time (VP8 + Opus)
+	// instead of replaying fixtures: about a quarter of a core per bot, so
+	// for a handful of bots; needs a binary built with -tags live.
+	Live bool `yaml:"live"`
 }
 
 // PermissionsConfig describes the privateMapKey a user gets.

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/roombot/roombot/media/live"
 )
 
 func TestParseGood(t *testing.T) {
@@ -209,5 +211,25 @@ func TestFaultValidation(t *testing.T) {
 	m, p, body := f.AdminRequest()
 	if m != "POST" || p != "/admin/faults/enter" || body["userID"] != "u3" || body["code"] != int64(-100018) || body["roomID"] != int64(1001) || body["count"] != 1 {
 		t.Errorf("AdminRequest = %s %s %v", m, p, body)
+	}
+}
+
+func TestParseLiveAndSecret(t *testing.T) {
+	t.Parallel()
+	src := "credentials: {secret: s3cr3t-value, secret_env: X}\nrooms: 1\ngroups: [{name: g, count: 1, media: {live: true, codec: h264}}]\n"
+	_, err := Parse("f.yaml", []byte(src))
+	if err == nil {
+		t.Fatal("no error")
+	}
+	msg := err.Error()
+	if !strings.Contains(msg, "f.yaml:1:23: credentials.secret: secret conflicts with secret_env/sign_url") ||
+		!strings.Contains(msg, "groups[0].media.codec: codec h264 with live: true") {
+		t.Errorf("errors:\n%s", msg)
+	}
+	if !live.Available && !strings.Contains(msg, "groups[0].media.live: live encoding is not in this binary") {
+		t.Errorf("errors:\n%s", msg)
+	}
+	if strings.Contains(msg, "s3cr3t-value") {
+		t.Error("the secret appears in an error")
 	}
 }

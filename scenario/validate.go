@@ -2,6 +2,8 @@ package scenario
 
 import (
 	"fmt"
+
+	"github.com/roombot/roombot/media/live"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -95,6 +97,9 @@ func (v *validator) target() {
 		}
 	}
 	cr := v.c.Credentials
+	if cr.Secret != "" && (cr.SecretEnv != "" || cr.SignURL != "") {
+		v.errorf("credentials.secret", "give one of secret, secret_env and sign_url", "secret conflicts with secret_env/sign_url")
+	}
 	if cr.SignURL != "" {
 		if u, err := url.Parse(cr.SignURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			v.errorf("credentials.sign_url", "e.g. http://127.0.0.1:8090/sign", "bad signing service URL %q", cr.SignURL)
@@ -197,6 +202,12 @@ func (v *validator) groups() {
 		v.oneOf(p+".media.codec", &g.Media.Codec, "vp8", "vp8", "h264")
 		v.oneOf(p+".media.resolution", &g.Media.Resolution, "360p", "180p", "360p", "720p")
 		v.oneOf(p+".media.camera", &g.Media.Camera, "front", "front", "back")
+		if g.Media.Live && !live.Available {
+			v.errorf(p+".media.live", "build roombot with -tags live (cgo, libvpx), or replay fixtures", "live encoding is not in this binary")
+		}
+		if g.Media.Live && g.Media.Codec != "vp8" {
+			v.errorf(p+".media.codec", "live encoding is VP8 only", "codec %s with live: true", g.Media.Codec)
+		}
 		if g.MaxMembers < 0 {
 			v.errorf(p+".max_members", "0 means no limit", "max_members %d is negative", g.MaxMembers)
 		}

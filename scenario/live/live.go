@@ -190,7 +190,9 @@ func openTarget(ctx context.Context, c *scenario.Config, o Options) (*target, er
 			faults: newAdminClient(srv.URL(), srv.AdminToken()), close: srv.Close}, nil
 	}
 	t := &target{name: redact(c.Target.URL), signalURL: c.Target.URL, sdkAppID: appID, signURL: c.Credentials.SignURL, close: func() error { return nil }}
-	if t.signURL == "" {
+	if t.signURL == "" && c.Credentials.Secret != "" {
+		t.secret = c.Credentials.Secret
+	} else if t.signURL == "" {
 		env := c.Credentials.SecretEnv
 		if env == "" {
 			env = DefaultSecretEnv
