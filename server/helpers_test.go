@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -65,9 +66,18 @@ func userSig(t testing.TB, userID string) string {
 	return sig
 }
 
-// rtcpSpy counts keyframe requests a client receives.
+// rtcpSpy counts keyframe requests and NACKed sequence numbers a client
+// receives.
 type rtcpSpy struct {
-	plis atomic.Int64
+	plis  atomic.Int64
+	mu    sync.Mutex
+	nacks map[uint16]int
+}
+
+func (s *rtcpSpy) nacked(seq uint16) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.nacks[seq]
 }
 
 func (s *rtcpSpy) NewInterceptor(string) (interceptor.Interceptor, error) {
@@ -85,8 +95,20 @@ func (i *spyInterceptor) BindRTCPReader(r interceptor.RTCPReader) interceptor.RT
 		if err == nil {
 			if pkts, err := rtcp.Unmarshal(b[:n]); err == nil {
 				for _, p := range pkts {
-					if _, ok := p.(*rtcp.PictureLossIndication); ok {
+					switch p := p.(type) {
+					case *rtcp.PictureLossIndication:
 						i.s.plis.Add(1)
+					case *rtcp.TransportLayerNack:
+						i.s.mu.Lock()
+						if i.s.nacks == nil {
+							i.s.nacks = map[uint16]int{}
+						}
+						for _, pair := range p.Nacks {
+							for _, seq := range pair.PacketList() {
+								i.s.nacks[seq]++
+							}
+						}
+						i.s.mu.Unlock()
 					}
 				}
 			}
@@ -118,6 +140,8 @@ func clientAPI(t testing.TB, spy *rtcpSpy, first ...interceptor.Factory) *webrtc
 	se.SetICEMulticastDNSMode(ice.MulticastDNSModeDisabled)
 	se.SetIncludeLoopbackCandidate(true)
 	se.SetIPFilter(func(ip net.IP) bool { return ip.IsLoopback() })
+	// Let retransmitted duplicates through so that tests can see them.
+	se.DisableSRTPReplayProtection(true)
 	return webrtc.NewAPI(webrtc.WithMediaEngine(m), webrtc.WithInterceptorRegistry(ir), webrtc.WithSettingEngine(se))
 }
 
