@@ -320,3 +320,42 @@ func timerLateness(stop <-chan struct{}) float64 {
 		late = append(late, float64(time.Since(want))/float64(time.Millisecond))
 	}
 }
+
+// syncBuf is a concurrency-safe strings.Builder.
+type syncBuf struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuf) Write(p []byte) (int, error) { s.mu.Lock(); defer s.mu.Unlock(); return s.b.Write(p) }
+func (s *syncBuf) String() string              { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+
+func TestRunnerProgress(t *testing.T) {
+	t.Parallel()
+	for _, tty := range []bool{false, true} {
+		p := mustPlan(t, "duration: 1500ms\nrooms: 2\ngroups: [{name: g, per_room: 2}]\narrival: {rate: 100}\n")
+		f := newFleet()
+		var out syncBuf
+		sink := reports.SinkFunc{}
+		// the fake bots report entering through the runner's sink, as real bots do
+		factory := func(u *User, s reports.Sink) (Participant, error) {
+			s.WriteEvent(reports.Event{User: u.ID, Room: u.Room.Name(), Kind: reports.KindRoom, Event: reports.EvEntered, Code: 1018})
+			s.WriteSample(reports.Sample{User: u.ID, Room: u.Room.Name(), RxKbps: 500, TxKbps: 250})
+			return &fakeBot{id: u.ID, fleet: f}, nil
+		}
+		r, err := NewRunner(p, factory, WithSink(sink), WithProgress(&out, tty), WithProgressEvery(500*time.Millisecond))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := r.Run(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		s := out.String()
+		if !strings.Contains(s, "joined 4/4  rooms 2") || !strings.Contains(s, "run finished after") {
+			t.Errorf("tty=%v progress:\n%q", tty, s)
+		}
+		if tty != strings.Contains(s, "\r\033[K") {
+			t.Errorf("tty=%v: redraw sequence present=%v", tty, !tty)
+		}
+	}
+}
