@@ -13,12 +13,14 @@ func TestMain(m *testing.M) {
 	goleak.VerifyTestMain(m)
 }
 
-// readPackets reads RTP from tr until n packets arrived or d elapsed and
-// returns the count and the sequence span seen.
+// readPackets reads RTP from tr until n distinct packets arrived or d
+// elapsed and returns the count and the sequence span seen (retransmitted
+// duplicates count once).
 func readPackets(t *testing.T, tr *webrtc.TrackRemote, n int, d time.Duration) (got int, span int) {
 	t.Helper()
 	done := make(chan struct{})
 	var first, last uint16
+	seen := map[uint16]bool{}
 	go func() {
 		defer close(done)
 		for got < n {
@@ -26,6 +28,10 @@ func readPackets(t *testing.T, tr *webrtc.TrackRemote, n int, d time.Duration) (
 			if err != nil {
 				return
 			}
+			if seen[p.SequenceNumber] {
+				continue
+			}
+			seen[p.SequenceNumber] = true
 			if got == 0 {
 				first = p.SequenceNumber
 			}
