@@ -25,7 +25,7 @@ type faultSpec struct {
 	doc          string
 }
 
-// FaultSpecs are the faults a timeline can inject, by name.
+// faultSpecs are the faults a timeline can inject, by name.
 var faultSpecs = map[string]faultSpec{
 	"fail_enter": {http.MethodPost, "/admin/faults/enter", map[string]faultParam{
 		"user": {"userID", "string", false}, "room": {"", "room", false}, "code": {"code", "int", true},
@@ -36,9 +36,9 @@ var faultSpecs = map[string]faultSpec{
 	"dismiss": {http.MethodPost, "/admin/dismiss", map[string]faultParam{
 		"room": {"", "room", true}}, "dismiss a room: every member is removed"},
 	"drop": {http.MethodPost, "/admin/faults/drop", map[string]faultParam{
-		"user": {"userID", "string", true}}, "drop a user's signaling connection"},
+		"user": {"userID", "string", true}, "room": {"", "room", false}}, "drop a user's signaling connection"},
 	"pause_media": {http.MethodPost, "/admin/faults/pause", map[string]faultParam{
-		"user": {"userID", "string", true}, "duration": {"duration", "duration", true}},
+		"user": {"userID", "string", true}, "duration": {"duration", "duration", true}, "room": {"", "room", false}},
 		"stop forwarding a user's media for a while (receivers freeze)"},
 	"delay": {http.MethodPost, "/admin/faults/delay", map[string]faultParam{
 		"user": {"userID", "string", false}, "duration": {"duration", "duration", true}},
