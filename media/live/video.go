@@ -32,7 +32,9 @@ func NewVideo(w play.Writer, opts ...Option) (*Source, error) {
 	}
 	params.BitRate = cfg.bitrate
 	params.KeyFrameInterval = 10 * cfg.fps // WebRTC senders key on request; this is a backstop
-	params.RateControlEndUsage = vpx.RateControlCBR
+	// VBR follows a new target within about a second; CBR's buffer model
+	// (not configurable through mediadevices) took several.
+	params.RateControlEndUsage = vpx.RateControlVBR
 	params.LagInFrames = 0
 	params.ErrorResilient = vpx.ErrorResilientDefault
 	reader := video.ReaderFunc(func() (image.Image, func(), error) { return gen.img, func() {}, nil })
@@ -70,7 +72,7 @@ func (p *picture) next(t time.Duration) {
 			dx := x - cx
 			// Triangle waves have no edges: a smooth diagonal gradient
 			// plus wide rings widening from the centre.
-			row[x] = uint8(tri(x+y+shift)/3 + tri((dx*dx+dy)>>5-4*shift)/2)
+			row[x] = uint8(tri(x+y+shift)/3 + tri((dx*dx+dy)>>3-4*shift)/2)
 		}
 	}
 	cb, cr := uint8(128+ms/40%64), uint8(160-ms/60%64)
