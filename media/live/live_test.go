@@ -28,7 +28,7 @@ type watcher struct {
 	mu     sync.Mutex
 	frames int
 	keys   []int // frame numbers of keyframes
-	bytes  int // payload bytes of delta frames (keyframes excluded: they are rate control's exception)
+	bytes  int   // payload bytes of delta frames (keyframes excluded: they are rate control's exception)
 	inKey  bool
 	notify chan struct{}
 }
