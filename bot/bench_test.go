@@ -192,10 +192,12 @@ func benchBots(b *testing.B, n int) {
 	joined := time.Since(joinStart)
 	time.Sleep(benchWarmup) // media reaches steady state; nothing to wait on but time
 	measuring.Store(true)
+	host.PacingLag() // reset: the window's lag only
 	c0, s0, t0 := cpuTime(0), cpuTime(srvPid), time.Now()
 	time.Sleep(benchWindow)
 	c1, s1, el := cpuTime(0), cpuTime(srvPid), time.Since(t0)
 	measuring.Store(false)
+	lag := host.PacingLag()
 	ns := float64(max(samples.Load(), 1))
 	rxMean, txMean := float64(rxKbps.Load())/1000/ns, float64(txKbps.Load())/1000/ns
 	rss1 := rssBytes()
@@ -213,8 +215,9 @@ func benchBots(b *testing.B, n int) {
 	b.ReportMetric(rxMean, "rx-kbps/bot")
 	b.Logf("%d bots: bots' process %.1f%% of a core (%.3f%%/bot), RSS %.0f MB (+%.2f MB/bot, heap in use %.0f MB), "+
 		"server process %.1f%%, %d goroutines, all entered in %v; per bot and second: tx %.0f kbps, rx %.0f kbps (%d samples); "+
-		"rx loss %.2f%%, %d PLIs sent",
+		"rx loss %.2f%%, %d PLIs sent; pacing lag p99 %v max %v, %d schedule restarts",
 		n, cpuPct, cpuPct/float64(n), rss1/(1<<20), (rss1-rss0)/float64(n)/(1<<20), float64(ms.HeapInuse)/(1<<20),
 		srvPct, runtime.NumGoroutine(), joined.Round(time.Millisecond), txMean, rxMean, samples.Load(),
-		100*float64(lost.Load())/float64(max(int64(rxPackets.Load())+lost.Load(), 1)), plis.Load())
+		100*float64(lost.Load())/float64(max(int64(rxPackets.Load())+lost.Load(), 1)), plis.Load(),
+		lag.P99.Round(time.Microsecond), lag.Max.Round(time.Microsecond), lag.Rebases)
 }
