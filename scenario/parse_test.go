@@ -102,6 +102,10 @@ func TestParseErrors(t *testing.T) {
 			`f.yaml:6:20: assertions[0].event.name: unknown event "enter_faild" (did you mean "enter_failed"?)`,
 			`f.yaml:6:42: assertions[0].expect: ">= 1.5" at column 4: an event count is a whole number ≥ 0 with no unit (write a count comparison: ">= 1", "== 0")`,
 		}},
+		{"actions before joins", "rooms: 1\ngroups:\n  - {name: g, count: 2}\n  - {name: m, count: 1, join: manual}\narrival: {start: 2s}\ntimeline:\n  - {at: 1s, action: mute, users: \"group:g\"}\n  - {at: 3s, action: mute, users: all}\n  - {at: 3s, action: unmute, users: \"group:m\"}\n", []string{
+			`f.yaml:7:35: timeline[0].users: mute at 1s: none of group:g is in the room yet (the first of them joins at 2s)`,
+			`f.yaml:9:37: timeline[2].users: unmute at 3s: none of group:m ever joins (start them: a start step, or join: auto)`,
+		}},
 		{"alias", "g: &g {name: g, count: 1}\n", []string{`f.yaml:1:1: g: unknown key "g" here (valid: arrival, assertions, behaviour, credentials, description, duration, groups, name, rooms, seed, target, timeline)`}},
 	}
 	for _, tc := range tests {

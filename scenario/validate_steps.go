@@ -55,6 +55,66 @@ func (v *validator) timeline() {
 		}
 		v.stepFields(p, s, t)
 	}
+	v.stepsAfterJoins()
+}
+
+// stepsAfterJoins reports user actions that fire when none of their users
+// can be in the room yet: before every selected user's first planned start
+// (or never started at all). Such steps would only be skipped at run time.
+func (v *validator) stepsAfterJoins() {
+	c := v.c
+	first := map[string]time.Duration{}
+	var auto []*User
+	for _, u := range c.roster.users {
+		if u.Auto {
+			auto = append(auto, u)
+		}
+	}
+	if c.Arrival.Total > 0 && c.Arrival.Total < len(auto) {
+		auto = auto[:c.Arrival.Total]
+	}
+	for i, at := range ArrivalTimes(c.Arrival, len(auto), c.Seed) {
+		first[auto[i].ID] = c.Arrival.Start.D() + at
+	}
+	for i, s := range c.Timeline {
+		if s.Action != "start" {
+			continue
+		}
+		users, _, err := c.roster.selectUsers(s.Users)
+		if err != nil {
+			continue
+		}
+		for _, u := range users {
+			if t, ok := first[u.ID]; !ok || c.steps[i] < t {
+				first[u.ID] = c.steps[i]
+			}
+		}
+	}
+	for i, s := range c.Timeline {
+		if !userAction(s.Action) || s.Action == "start" || Actions[s.Action] == "" {
+			continue
+		}
+		users, _, err := c.roster.selectUsers(s.Users)
+		if err != nil || len(users) == 0 {
+			continue
+		}
+		earliest, never := time.Duration(-1), true
+		for _, u := range users {
+			if t, ok := first[u.ID]; ok {
+				never = false
+				if earliest < 0 || t < earliest {
+					earliest = t
+				}
+			}
+		}
+		p := fmt.Sprintf("timeline[%d].users", i)
+		switch {
+		case never:
+			v.errorf(p, "start them: a start step, or join: auto", "%s at %s: none of %s ever joins", s.Action, c.steps[i], s.Users)
+		case c.steps[i] < earliest:
+			v.errorf(p, fmt.Sprintf("the first of them joins at %s", earliest), "%s at %s: none of %s is in the room yet", s.Action, c.steps[i], s.Users)
+		}
+	}
 }
 
 func (v *validator) timePath(p string, s *StepConfig) string {
