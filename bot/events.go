@@ -2,6 +2,7 @@ package bot
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/roombot/roombot/codes"
@@ -149,13 +150,21 @@ func (b *Bot) sessionEnded() {
 	b.endOnce.Do(func() { close(b.ended) })
 }
 
+// maxListedMembers bounds the names a members event carries: rooms may
+// hold a thousand members, and the event goes to every report line.
+const maxListedMembers = 20
+
 func memberNames(list []signaling.Member) string {
-	s := ""
+	var b strings.Builder
 	for i, m := range list {
-		if i > 0 {
-			s += ","
+		if i == maxListedMembers {
+			fmt.Fprintf(&b, ",… (%d more)", len(list)-i)
+			break
 		}
-		s += m.UserID
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(m.UserID)
 	}
-	return s
+	return b.String()
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/url"
 	"strings"
 	"sync"
@@ -92,7 +93,7 @@ func runJoin(c *cli.Context, env Env) error {
 		return withExit(ExitUsage, err)
 	}
 	if signalURL == "" { // the embedded reference service, dev app
-		srv, err := server.Start(ctx, server.Config{})
+		srv, err := server.Start(ctx, server.Config{Logger: slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))})
 		if err != nil {
 			return withExit(ExitNotCarried, fmt.Errorf("join: embedded service: %w", err))
 		}
@@ -111,7 +112,13 @@ func runJoin(c *cli.Context, env Env) error {
 	}
 	defer host.Close()
 	out := &lineSink{w: env.Stdout, json: c.Bool("json")}
-	b, err := bot.New(cfg, bot.WithDriver(native.New(signalURL)), bot.WithSink(out), bot.WithHost(host))
+	level := slog.LevelWarn
+	if cfg.Debug {
+		level = slog.LevelDebug
+	}
+	logger := slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: level}))
+	b, err := bot.New(cfg, bot.WithDriver(native.New(signalURL, native.WithLogger(logger))), bot.WithSink(out),
+		bot.WithHost(host), bot.WithLogger(logger))
 	if err != nil {
 		return withExit(ExitUsage, err)
 	}
