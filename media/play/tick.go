@@ -27,6 +27,7 @@ func (p *Player) tick(now time.Time, maxLag time.Duration) (lag time.Duration, r
 	}
 	c := p.clip
 	video := c.Kind() == media.KindVideo
+	lag = max(lag, 0) // written early by the coalescing window: on time
 	if p.muted {
 		p.wantKey = false
 		lag = -1 // nothing written, nothing to measure
@@ -34,7 +35,7 @@ func (p *Player) tick(now time.Time, maxLag time.Duration) (lag time.Duration, r
 		if video {
 			p.chooseVideoFrame(now)
 		}
-		p.writeFrame(video)
+		p.writeFrame(video, now)
 	}
 
 	// Advance: the timestamp and the schedule follow the frame just due,
@@ -77,7 +78,7 @@ func (p *Player) chooseVideoFrame(now time.Time) {
 
 // writeFrame sends frame idx of the clip: one packet per payload, marker on
 // the last packet (video) or on the first packet of a talkspurt (audio).
-func (p *Player) writeFrame(video bool) {
+func (p *Player) writeFrame(video bool, now time.Time) {
 	c := p.clip
 	f := &c.Frames[p.idx]
 	if !p.extSet {
@@ -85,8 +86,14 @@ func (p *Player) writeFrame(video bool) {
 	}
 	if p.ext.AbsCaptureTime != 0 {
 		// The capture time is the frame's scheduled time: what a camera
-		// would stamp. Writing late therefore shows up as latency.
-		media.PutAbsCaptureTime(p.abs[:], p.due)
+		// would stamp. Writing late therefore shows up as latency. A frame
+		// written early (coalescing) is stamped with the write time, so
+		// that latency is never understated.
+		capture := p.due
+		if now.Before(capture) {
+			capture = now
+		}
+		media.PutAbsCaptureTime(p.abs[:], capture)
 	}
 	if !video {
 		p.lvl[0] = media.AudioLevelByte(f.Level, f.Level < 127)
