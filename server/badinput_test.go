@@ -141,7 +141,7 @@ func TestBadInput(t *testing.T) {
 	})
 	t.Run("flood closes", func(t *testing.T) {
 		r := dialRaw(t, s)
-		for i := 0; i < 2*int(floodBurst); i++ {
+		for i := 0; i < 8*int(DefaultMessageRate); i++ {
 			if err := r.ws.WriteMessage(websocket.TextMessage, []byte(`{"type":"ping"}`)); err != nil {
 				break // the server closed while we were still writing
 			}

@@ -32,6 +32,10 @@ const (
 	// DefaultHeartbeat is the ping interval clients are told to keep; a
 	// connection silent for three intervals is dropped.
 	DefaultHeartbeat = 5 * time.Second
+	// DefaultMessageRate is the sustained client message rate (per
+	// connection, per second) above which a connection is a flood; bursts
+	// of four seconds' worth pass.
+	DefaultMessageRate = 50.0
 	// DefaultSignExpire is the userSig lifetime the signing service issues
 	// when a request gives none.
 	DefaultSignExpire = 24 * time.Hour
@@ -86,6 +90,9 @@ type Config struct {
 	AdminToken string
 	// Heartbeat is the client ping interval (DefaultHeartbeat).
 	Heartbeat time.Duration
+	// MessageRate is the flood limit in messages/s per connection
+	// (DefaultMessageRate); a burst of 4 s worth is allowed.
+	MessageRate float64
 	// SignExpire is the lifetime of credentials the signing service
 	// (POST /api/sign) issues (DefaultSignExpire).
 	SignExpire time.Duration
@@ -205,6 +212,9 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.Heartbeat <= 0 {
 		c.Heartbeat = DefaultHeartbeat
+	}
+	if c.MessageRate <= 0 {
+		c.MessageRate = DefaultMessageRate
 	}
 	if c.SignExpire <= 0 {
 		c.SignExpire = DefaultSignExpire

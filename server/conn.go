@@ -16,10 +16,6 @@ const (
 	// outQueue bounds the messages waiting to be written to one client; a
 	// client that lets it fill is dropped rather than slowing the room.
 	outQueue = 512
-	// floodRate and floodBurst bound client messages (token bucket): a
-	// real client sends a few per second.
-	floodRate  = 50.0
-	floodBurst = 200.0
 	writeWait  = 5 * time.Second
 )
 
@@ -47,7 +43,7 @@ func newConn(s *Server, ws *websocket.Conn) *conn {
 	return &conn{
 		s: s, ws: ws, log: s.log.With("remote", ws.RemoteAddr().String()),
 		out: make(chan []byte, outQueue), stop: make(chan struct{}), writerEnd: make(chan struct{}),
-		tokens: floodBurst, last: time.Now(),
+		tokens: 4 * s.cfg.MessageRate, last: time.Now(),
 	}
 }
 
@@ -140,10 +136,11 @@ func (c *conn) writer() {
 // allow takes one token from the flood bucket.
 func (c *conn) allow() bool {
 	now := time.Now()
-	c.tokens += now.Sub(c.last).Seconds() * floodRate
+	rate := c.s.cfg.MessageRate
+	c.tokens += now.Sub(c.last).Seconds() * rate
 	c.last = now
-	if c.tokens > floodBurst {
-		c.tokens = floodBurst
+	if burst := 4 * rate; c.tokens > burst {
+		c.tokens = burst
 	}
 	if c.tokens < 1 {
 		return false
@@ -181,7 +178,7 @@ func (c *conn) serve() {
 			return
 		}
 		if !c.allow() {
-			c.fail(0, refusal(codes.ErrServerInvalidCommand, "too many messages (over %.0f/s): closing", floodRate))
+			c.fail(0, refusal(codes.ErrServerInvalidCommand, "too many messages (over %.0f/s): closing", c.s.cfg.MessageRate))
 			c.shutdown(websocket.ClosePolicyViolation, "flood")
 			return
 		}
