@@ -66,6 +66,13 @@ func (b *Bot) entered(joinMs float64) {
 	// driver cannot overtake the held ones.
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	// Held events arrived while entering, a moment before 1018 was raised;
+	// they follow it, so their times must not precede it either.
+	for i := range b.emitting.pending {
+		if b.emitting.pending[i].Time.Before(first[0].Time) {
+			b.emitting.pending[i].Time = first[0].Time
+		}
+	}
 	all := append(first, b.emitting.pending...)
 	b.emitting.pending = nil
 	b.emitting.entered = true

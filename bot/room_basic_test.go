@@ -29,9 +29,12 @@ func TestTwoBotsSeeEachOther(t *testing.T) {
 	if m.Code != codes.MemberList || m.Value != 1 || m.Message != "alice" {
 		t.Fatalf("members %+v", m)
 	}
-	// entered comes first, the held member list after it.
+	// entered comes first, the held member list after it, not before in time.
 	if n := bs.names(); len(n) < 2 || n[0] != reports.EvEntered {
 		t.Fatalf("bob's first event is %v, want entered first", n)
+	}
+	if be := bs.wait(t, time.Second, "bob entered", is(reports.EvEntered, "", "")); m.Time.Before(be.Time) {
+		t.Fatalf("members at %v precedes entered at %v", m.Time, be.Time)
 	}
 	for _, c := range []struct {
 		sink   *collector

@@ -136,7 +136,7 @@ func txTrack(lt *localTrack, ssrc uint32, st *stats.Stats, secs float64) reports
 		ts.JitterMs = ptr(ri.Jitter * 1000)
 	}
 	if ri.RoundTripTimeMeasurements > 0 {
-		ts.RTTMs = ptr(float64(ri.RoundTripTime) / float64(time.Millisecond))
+		ts.RTTMs = rtt(ri.RoundTripTime)
 	}
 	return ts
 }
@@ -165,12 +165,25 @@ func rxTrack(rt *remoteTrack, st *stats.Stats, secs float64, ts *reports.TrackSa
 		ts.JitterMs = ptr(in.Jitter * 1000)
 	}
 	if ro.RoundTripTimeMeasurements > 0 {
-		ts.RTTMs = ptr(float64(ro.RoundTripTime) / float64(time.Millisecond))
+		ts.RTTMs = rtt(ro.RoundTripTime)
 	}
 	ts.NACKs = uint64(cur.nacks - prev.nacks)
 	ts.PLIs = uint64(cur.plis - prev.plis)
 	ts.FIRs = uint64(cur.firs - prev.firs)
 	return expected
+}
+
+// maxRTT bounds a plausible round-trip time. pion computes one from every
+// receiver report, also from a report sent before any sender report
+// arrived (LSR 0), which gives nonsense such as −65536 s: such values are
+// not measurements and are left out.
+const maxRTT = 60 * time.Second
+
+func rtt(d time.Duration) *float64 {
+	if d < 0 || d > maxRTT {
+		return nil
+	}
+	return ptr(float64(d) / float64(time.Millisecond))
 }
 
 func kbps(bytes uint64, secs float64) float64 { return float64(bytes) * 8 / 1000 / secs }
