@@ -15,8 +15,8 @@ import (
 const (
 	// outQueue bounds the messages waiting to be written to one client; a
 	// client that lets it fill is dropped rather than slowing the room.
-	outQueue = 512
-	writeWait  = 5 * time.Second
+	outQueue  = 512
+	writeWait = 5 * time.Second
 )
 
 // conn is one signaling WebSocket. The reader (serve) runs in the HTTP
