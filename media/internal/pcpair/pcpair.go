@@ -1,6 +1,3 @@
-// Package pcpair connects two real pion PeerConnections over loopback UDP for
-// the media packages' tests: a sender with local tracks and a receiver,
-// both negotiating roombot's header extensions.
 package pcpair
 
 import (
