@@ -27,6 +27,7 @@ type config struct {
 	width, height, fps int
 	bitrate            int
 	ext                media.Extensions
+	muted              bool
 }
 
 // WithSize sets the video frame size in pixels (even numbers, default
@@ -67,4 +68,11 @@ func WithBitrate(bps int) Option {
 // WithExtensions sets the negotiated header extension IDs.
 func WithExtensions(e media.Extensions) Option {
 	return func(c *config) error { c.ext = e; return nil }
+}
+
+// WithMuted starts the source muted (camera off for video): nothing is
+// captured, encoded or sent until SetMuted(false), and video then starts
+// with a keyframe.
+func WithMuted(muted bool) Option {
+	return func(c *config) error { c.muted = muted; return nil }
 }

@@ -64,7 +64,8 @@ type Stats struct {
 func newSource(kind media.Kind, w play.Writer, enc codec.ReadCloser, pay rtp.Payloader, interval time.Duration, gen generator, cfg config) *Source {
 	s := &Source{
 		kind: kind, w: w, enc: enc, pay: pay, clock: media.VideoClockRate, interval: interval, gen: gen,
-		ext: cfg.ext, seq: uint16(rand.Uint32()), tsBase: rand.Uint32(),
+		ext: cfg.ext, muted: cfg.muted, keyAfter: cfg.muted && kind == media.KindVideo,
+		seq: uint16(rand.Uint32()), tsBase: rand.Uint32(),
 		stop: make(chan struct{}), done: make(chan struct{}),
 	}
 	if kind == media.KindAudio {
