@@ -197,4 +197,26 @@ func TestLiveEncoders(t *testing.T) {
 	if low > 375_000 || high < 2*low || high > 1_800_000 {
 		t.Errorf("bitrate does not follow the target: %.0f at 150k, %.0f at 900k", low, high)
 	}
+
+	// Camera off: nothing is sent; camera on: it resumes with a keyframe.
+	v.SetCameraOff(true)
+	<-time.After(200 * time.Millisecond) // frames in flight arrive
+	vw.mu.Lock()
+	off := vw.frames
+	vw.mu.Unlock()
+	<-time.After(400 * time.Millisecond)
+	vw.mu.Lock()
+	still := vw.frames
+	vw.mu.Unlock()
+	if still != off {
+		t.Errorf("%d frames arrived with the camera off", still-off)
+	}
+	v.SetCameraOff(false)
+	vw.wait(t, func() bool { return vw.frames > off })
+	vw.mu.Lock()
+	resumedOnKey := len(vw.keys) > 0 && vw.keys[len(vw.keys)-1] == off
+	vw.mu.Unlock()
+	if !resumedOnKey {
+		t.Error("video did not resume on a keyframe")
+	}
 }
