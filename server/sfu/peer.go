@@ -241,14 +241,17 @@ func (p *Peer) readRTCP(s *webrtc.RTPSender, d *DownTrack) {
 		if err != nil {
 			return
 		}
+		at := time.Now()
 		pkts, err := rtcp.Unmarshal(buf[:n])
 		if err != nil {
 			continue
 		}
 		for _, pk := range pkts {
-			switch pk.(type) {
+			switch pk := pk.(type) {
 			case *rtcp.PictureLossIndication, *rtcp.FullIntraRequest:
 				d.pub.RequestKeyframe()
+			case *rtcp.ExtendedReport:
+				p.answerRRTR(pk, d, at)
 			}
 		}
 	}
@@ -297,4 +300,32 @@ func (p *Peer) Close() error {
 		p.e.forget(p)
 	})
 	return err
+}
+
+// answerRRTR answers a subscriber's XR receiver reference time (RFC 3611
+// §4.4) with a DLRR block, so that the subscriber can measure the round-trip
+// time of its receiving leg (pion's stats interceptor computes it as
+// remote-outbound RoundTripTime). Convention, as pion's stats expect: the XR
+// names the forwarded track's SSRC as its sender SSRC, and so does the DLRR
+// report (docs/protocol.md).
+func (p *Peer) answerRRTR(xr *rtcp.ExtendedReport, d *DownTrack, at time.Time) {
+	b := d.bound.Load()
+	if b == nil {
+		return
+	}
+	for _, blk := range xr.Reports {
+		rr, ok := blk.(*rtcp.ReceiverReferenceTimeReportBlock)
+		if !ok {
+			continue
+		}
+		// DLRR is in 1/65536 s; 0 means "no RRTR received", so at least 1.
+		delay := uint32(time.Since(at) * 65536 / time.Second)
+		if delay == 0 {
+			delay = 1
+		}
+		reply := &rtcp.ExtendedReport{SenderSSRC: b.ssrc, Reports: []rtcp.ReportBlock{&rtcp.DLRRReportBlock{
+			Reports: []rtcp.DLRRReport{{SSRC: b.ssrc, LastRR: uint32(rr.NTPTimestamp >> 16), DLRR: delay}},
+		}}}
+		_ = p.pc.WriteRTCP([]rtcp.Packet{reply})
+	}
 }
