@@ -23,7 +23,10 @@
 // the publisher leg has a NACK generator capped at two requests per lost
 // packet. PLI/FIR from subscribers are forwarded to the publisher, at most one
 // per KeyframeInterval per publication. Sender and receiver reports run on
-// every leg, so round-trip time is measurable at both ends.
+// every leg, so a publisher measures its RTT from the server's receiver
+// reports; a subscriber's XR receiver-reference-time (sender SSRC = the
+// forwarded track's SSRC) is answered with a DLRR so that it can measure its
+// receiving leg's RTT too.
 //
 // The room layer (package server) decides who receives what; this package
 // only carries packets and never knows about rooms.
