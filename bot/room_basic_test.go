@@ -124,3 +124,21 @@ func TestDuplicateUserIDKicks(t *testing.T) {
 		t.Fatal("Done not closed after the kick")
 	}
 }
+
+// The seed's flow: credentials from the reference service's signing
+// endpoint, userID chosen by it.
+func TestEnterWithSigningService(t *testing.T) {
+	e := newEnv(t)
+	room := e.room()
+	b, bs := e.bot("", room, func(c *Config) {
+		c.SDKAppID, c.SecretKey, c.UserID = 0, "", ""
+		c.SignURL = e.srv.URL() + "/api/sign"
+	})
+	start(t, b)
+	if b.UserID() == "" {
+		t.Fatal("no userID after entering with a signing service")
+	}
+	if ev := bs.wait(t, time.Second, "entered", is(reports.EvEntered, "", "")); ev.User != b.UserID() {
+		t.Fatalf("entered as %q, bot says %q", ev.User, b.UserID())
+	}
+}
