@@ -40,6 +40,9 @@ func actionNames() []string {
 	return sortStrings(out)
 }
 
+// maxValidationWork bounds (steps + assertions) × users.
+const maxValidationWork = 20_000_000
+
 var nameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]*$`)
 
 // userIDRE is what the reference accepts as a userID (letters, digits,
@@ -76,6 +79,13 @@ func validate(c *Config) ValidationErrors {
 		return v.errs // selectors and times mean nothing without valid groups
 	}
 	c.roster = buildRoster(c)
+	// Every step's selector is resolved against every user: bound the work
+	// so that a huge generated file fails fast instead of validating for
+	// minutes.
+	if work := (len(c.Timeline) + len(c.Assertions) + 3) * len(c.roster.users); work > maxValidationWork {
+		v.errorf("timeline", "split the scenario, or use fewer steps with spread:", "%d steps and assertions over %d users is too much to plan", len(c.Timeline)+len(c.Assertions), len(c.roster.users))
+		return v.errs
+	}
 	v.uniqueUsers()
 	v.arrival()
 	v.timeline()
