@@ -71,7 +71,19 @@ func (b *Bot) addRemote(m signaling.Member, entered time.Time) {
 		}
 		return
 	}
-	b.remotes[m.UserID] = &remoteUser{member: m, recvAudio: true, recvVideo: true, enteredAt: entered}
+	r := b.newRemote(m)
+	r.enteredAt = entered
+	b.remotes[m.UserID] = r
+}
+
+// newRemote is a remote user received as the receive mode says: what
+// recvmode does not receive automatically stays off until
+// EnableRemoteAudio/Video turns it on.
+func (b *Bot) newRemote(m signaling.Member) *remoteUser {
+	mode := b.cfg.RecvMode
+	return &remoteUser{member: m,
+		recvAudio: mode == signaling.RecvAll || mode == signaling.RecvAudio,
+		recvVideo: mode == signaling.RecvAll || mode == signaling.RecvVideo}
 }
 
 func (b *Bot) removeRemote(id string) {
@@ -85,7 +97,7 @@ func (b *Bot) remoteMedia(e signaling.RemoteMedia) {
 	b.mu.Lock()
 	r, ok := b.remotes[e.UserID]
 	if !ok {
-		r = &remoteUser{member: signaling.Member{UserID: e.UserID}, recvAudio: true, recvVideo: true}
+		r = b.newRemote(signaling.Member{UserID: e.UserID})
 		b.remotes[e.UserID] = r
 	}
 	prev := r.member
@@ -120,7 +132,7 @@ func (b *Bot) addRemoteTrack(e signaling.RemoteTrack) {
 	b.mu.Lock()
 	r, ok := b.remotes[e.UserID]
 	if !ok {
-		r = &remoteUser{member: signaling.Member{UserID: e.UserID}, recvAudio: true, recvVideo: true}
+		r = b.newRemote(signaling.Member{UserID: e.UserID})
 		b.remotes[e.UserID] = r
 	}
 	// The track "arrives" when its user is known to be in the room: at

@@ -175,3 +175,36 @@ func TestIMOffRefusesSend(t *testing.T) {
 		t.Fatalf("send with IM off: %v, want IMError -4", err)
 	}
 }
+
+// recvmode 4 receives nothing until asked for; asking for video brings
+// video only.
+func TestRecvModeNone(t *testing.T) {
+	e := newEnv(t)
+	room := e.room()
+	a, _ := e.bot("a", room, nil)
+	b, bs := e.bot("b", room, func(c *Config) { c.RecvMode = 4 })
+	start(t, a)
+	start(t, b)
+	bs.wait(t, 5*time.Second, "members", is(reports.EvMembers, "", ""))
+	got := bs.waitSamples(t, 5*time.Second, "two samples", func(s []reports.Sample) bool { return len(s) >= 2 })
+	for _, s := range got {
+		if s.RxPackets != 0 {
+			t.Fatalf("recvmode 4 received %d packets before asking", s.RxPackets)
+		}
+	}
+	t0 := time.Now()
+	if err := b.EnableRemoteVideo(context.Background(), "a", true); err != nil {
+		t.Fatal(err)
+	}
+	bs.wait(t, 5*time.Second, "a's first video frame", is(reports.EvFirstFrame, "a", "video"))
+	bs.waitSamples(t, 5*time.Second, "video but no audio", func(all []reports.Sample) bool {
+		for _, s := range samplesAfter(all, quietAfter(t0)) {
+			v, okv := rxOf(s, "a", "video")
+			au, oka := rxOf(s, "a", "audio")
+			if okv && v.Packets > 0 && (!oka || au.Packets == 0) {
+				return true
+			}
+		}
+		return false
+	})
+}
