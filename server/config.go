@@ -153,7 +153,7 @@ func ParseConfig(b []byte, isJSON bool) (FileConfig, error) {
 			return FileConfig{}, fmt.Errorf("%w: %v", ErrConfig, err)
 		}
 	} else if err := yaml.UnmarshalWithOptions(b, &fc, yaml.Strict()); err != nil {
-		return FileConfig{}, fmt.Errorf("%w: %s", ErrConfig, yaml.FormatError(err, false, true))
+		return FileConfig{}, fmt.Errorf("%w: %s", ErrConfig, yaml.FormatError(err, false, false)) // no source excerpt: it could show a secretKey line
 	}
 	if err := validateApps(fc.Apps); err != nil {
 		return FileConfig{}, err

@@ -48,6 +48,14 @@ func TestParseConfig(t *testing.T) {
 	}
 }
 
+func TestConfigErrorsHideKeys(t *testing.T) {
+	t.Parallel()
+	_, err := ParseConfig([]byte("apps:\n  - sdkAppID: 1\n    secretKey: hunter2-secret\n    colour: red\n"), false)
+	if err == nil || strings.Contains(err.Error(), "hunter2") {
+		t.Fatalf("error shows the key or is missing: %v", err)
+	}
+}
+
 func TestLoadConfigFile(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
