@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/roombot/roombot/media/live"
+	"github.com/roombot/roombot/signature"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -44,10 +45,6 @@ func actionNames() []string {
 const maxValidationWork = 20_000_000
 
 var nameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]*$`)
-
-// userIDRE is what the reference accepts as a userID (letters, digits,
-// underscore, hyphen; at most 32 bytes).
-var userIDRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,32}$`)
 
 // validator collects semantic errors, each placed at the value it is about.
 type validator struct {
@@ -130,6 +127,11 @@ func (v *validator) rooms() {
 		v.c.Rooms.Count = 1
 	case r.Count == 0 && len(r.IDs) == 0:
 		v.errorf("rooms", "e.g. rooms: 3, or rooms: [1001, 1002]", "no rooms")
+	}
+	if r.Pattern != "" {
+		if err := (signature.Room{Str: strings.ReplaceAll(r.Pattern, "{n}", "1")}).Validate(); err != nil {
+			v.errorf(v.roomsPath("pattern"), "", "%v", err)
+		}
 	}
 	if r.Pattern != "" && !strings.Contains(r.Pattern, "{n}") && r.Count > 1 {
 		v.errorf("rooms.pattern", `include {n}, e.g. "room-{n}"`, "pattern %q gives every room the same ID", r.Pattern)
@@ -251,8 +253,8 @@ func (v *validator) uniqueUsers() {
 	seen := map[string]string{}
 	for _, u := range v.c.roster.users {
 		gp := v.groupPath(u.Group)
-		if !userIDRE.MatchString(u.ID) {
-			v.errorf(gp+".user_id", "userIDs are 1-32 letters, digits, _ or -", "user ID %q is invalid", u.ID)
+		if err := signature.ValidateUserID(u.ID); err != nil {
+			v.errorf(gp+".user_id", "userIDs are 1-32 letters, digits, _ or -", "%v", err)
 			return
 		}
 		if other, dup := seen[u.ID]; dup {

@@ -175,7 +175,10 @@ func (w *worker) do(ctx context.Context, a *Action) error {
 			return fmt.Errorf("make participant: %w", err)
 		}
 		if err := p.Start(ctx); err != nil {
-			_ = p.Stop(context.WithoutCancel(ctx))
+			// release what the failed join holds, even after a timeout
+			stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), rs.leaveTimeout)
+			_ = p.Stop(stopCtx)
+			cancel()
 			return err
 		}
 		w.p = p
