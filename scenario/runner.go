@@ -184,17 +184,19 @@ func (r *Runner) Run(ctx context.Context) (*Result, error) {
 	res := &Result{Started: r.now()}
 	h := newHealth(r.now, rs, r.mediaLag)
 
-	runW := newWorker(nil, rs)
-	workers := map[string]*worker{}
+	// Worker goroutines start on their first job. Only the scheduler
+	// (this goroutine) enqueues, and only before wg.Wait below.
 	var wg sync.WaitGroup
-	for _, u := range r.plan.Users {
-		workers[u.ID] = newWorker(u, rs)
-	}
-	all := append([]*worker{runW}, mapValues(workers, r.plan.Users)...)
-	for _, w := range all {
+	spawn := func(w *worker) {
 		wg.Add(1)
 		go func() { defer wg.Done(); w.run() }()
 	}
+	runW := newWorker(nil, rs, spawn)
+	workers := map[string]*worker{}
+	for _, u := range r.plan.Users {
+		workers[u.ID] = newWorker(u, rs, spawn)
+	}
+	all := append([]*worker{runW}, mapValues(workers, r.plan.Users)...)
 
 	rs.event(reports.Event{Time: res.Started, Kind: reports.KindRun, Event: reports.EvRunStart,
 		Message: fmt.Sprintf("%s: %d users, %d rooms, %s", r.plan.Config.Name, len(r.plan.Users), len(r.plan.Rooms), r.plan.Duration)})

@@ -18,10 +18,12 @@ type worker struct {
 	u  *User // nil for the run-level worker (marks, faults)
 	rs *runState
 
-	mu     sync.Mutex
-	q      []job
-	closed bool
-	wake   chan struct{}
+	mu      sync.Mutex
+	q       []job
+	closed  bool
+	running bool // the goroutine was spawned (on the first job)
+	wake    chan struct{}
+	spawn   func(*worker)
 
 	p Participant // owned by the worker goroutine
 }
@@ -35,14 +37,20 @@ type job struct {
 // by itself (kicked, dropped): bot.Bot has it.
 type doner interface{ Done() <-chan struct{} }
 
-func newWorker(u *User, rs *runState) *worker {
-	return &worker{u: u, rs: rs, wake: make(chan struct{}, 1)}
+// newWorker makes a worker whose goroutine spawn starts on its first job,
+// so that users with nothing to do cost no goroutine.
+func newWorker(u *User, rs *runState, spawn func(*worker)) *worker {
+	return &worker{u: u, rs: rs, wake: make(chan struct{}, 1), spawn: spawn}
 }
 
 func (w *worker) enqueue(j job) {
 	w.mu.Lock()
 	if !w.closed {
 		w.q = append(w.q, j)
+		if !w.running {
+			w.running = true
+			w.spawn(w)
+		}
 	}
 	w.mu.Unlock()
 	select {
