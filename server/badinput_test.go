@@ -126,6 +126,38 @@ func TestBadInput(t *testing.T) {
 			t.Fatalf("second enter: %d", got)
 		}
 	})
+	t.Run("a refused answer gets the offer again", func(t *testing.T) {
+		r := dialRaw(t, s)
+		e, _ := json.Marshal(protocol.Enter{SDKAppID: DefaultSDKAppID, UserID: "answerer", UserSig: userSig(t, "answerer"), RoomID: 97, PublishAudio: true})
+		r.send(`{"type":"enter","id":1,"data":` + string(e) + `}`)
+		offers := 0
+		for offers == 0 {
+			m, _, ok := r.recv()
+			if !ok {
+				t.Fatal("closed")
+			}
+			if m.Type == protocol.TypeOffer {
+				offers++
+			}
+		}
+		r.send(`{"type":"answer","id":2,"data":{"sdp":"v=0\r\nnot an answer\r\n"}}`)
+		gotReply, gotOffer := false, false
+		for !gotReply || !gotOffer {
+			m, _, ok := r.recv()
+			if !ok {
+				t.Fatal("closed")
+			}
+			switch b := m.Body.(type) {
+			case *protocol.Reply:
+				if m.ID != 2 || b.Code != codes.ErrServerInvalidCommand {
+					t.Fatalf("reply %+v", b)
+				}
+				gotReply = true
+			case *protocol.SDP:
+				gotOffer = true
+			}
+		}
+	})
 	t.Run("oversized frame closes", func(t *testing.T) {
 		r := dialRaw(t, s)
 		r.send(`{"type":"ping","pad":"` + strings.Repeat("a", protocol.MaxFrameBytes) + `"}`)

@@ -150,6 +150,9 @@ func (p *Peer) SetAnswer(sdp string) error {
 		return ErrNoOffer
 	}
 	if err := p.pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeAnswer, SDP: sdp}); err != nil {
+		// pion cannot roll a local offer back; send the outstanding offer
+		// again so that a client whose answer was refused can answer anew.
+		p.cfg.SendOffer(p.pc.LocalDescription().SDP)
 		return fmt.Errorf("sfu: answer from %q: %w", p.cfg.UserID, err)
 	}
 	p.offering = false
