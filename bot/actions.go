@@ -184,5 +184,6 @@ func (b *Bot) setRemote(ctx context.Context, userID string, change func(*remoteU
 		b.mu.Unlock()
 		return fmt.Errorf("bot %s: set remote media of %s: %w", b.UserID(), userID, err)
 	}
+	b.expectVideo(userID)
 	return nil
 }

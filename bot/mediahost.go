@@ -139,6 +139,8 @@ func (a *analyzerAdapter) Packet(b []byte, at time.Time) {
 	a.an.Observe(&a.hdr, payload, at)
 }
 
+func (a *analyzerAdapter) Expect(on bool, now time.Time) { a.an.Expect(on, now) }
+
 func (a *analyzerAdapter) Snapshot(now time.Time) rxSnapshot {
 	s := a.an.Snapshot(now)
 	out := rxSnapshot{Frames: s.Delta.Frames, FPS: s.FPS, Freezes: int(s.Delta.Freezes),

@@ -38,6 +38,9 @@ type remoteTrack struct {
 type analyzer interface {
 	Packet(pkt []byte, at time.Time)
 	Snapshot(now time.Time) rxSnapshot
+	// Expect says whether frames are expected (not signalled off or
+	// blocked): a gap while they are not is no freeze.
+	Expect(on bool, now time.Time)
 }
 
 // rxSnapshot is the analysis of one track since the previous snapshot.
@@ -103,6 +106,7 @@ func (b *Bot) remoteMedia(e signaling.RemoteMedia) {
 	prev := r.member
 	r.member.AudioMuted, r.member.VideoOff = e.AudioMuted, e.VideoOff
 	b.mu.Unlock()
+	b.expectVideo(e.UserID)
 	if !ok || prev.VideoOff != e.VideoOff {
 		b.emit(reports.Event{Kind: reports.KindRoom, Event: reports.EvRemoteVideo, Code: codes.RemoteVideoState,
 			Remote: e.UserID, Track: "video", Message: onOff(!e.VideoOff)})
@@ -110,6 +114,30 @@ func (b *Bot) remoteMedia(e signaling.RemoteMedia) {
 	if !ok || prev.AudioMuted != e.AudioMuted {
 		b.emit(reports.Event{Kind: reports.KindRoom, Event: reports.EvRemoteAudio, Code: codes.RemoteAudioState,
 			Remote: e.UserID, Track: "audio", Message: onOff(!e.AudioMuted)})
+	}
+}
+
+// expectVideo tells the analysis of a remote user's video tracks whether
+// frames are expected: not while the user signalled camera off (1033) nor
+// while this bot blocks the video. Stopped video is then not a freeze.
+func (b *Bot) expectVideo(userID string) {
+	b.mu.Lock()
+	r, ok := b.remotes[userID]
+	if !ok {
+		b.mu.Unlock()
+		return
+	}
+	on := r.recvVideo && !r.member.VideoOff
+	var ans []analyzer
+	for _, rt := range r.tracks {
+		if rt.kind == "video" && rt.an != nil {
+			ans = append(ans, rt.an)
+		}
+	}
+	b.mu.Unlock()
+	now := b.now()
+	for _, an := range ans {
+		an.Expect(on, now)
 	}
 }
 
@@ -146,6 +174,7 @@ func (b *Bot) addRemoteTrack(e signaling.RemoteTrack) {
 	r.tracks = append(r.tracks, rt)
 	b.mu.Unlock()
 	rt.an = b.host.media.newAnalyzer(e.Track.Codec().MimeType, e.Kind, params.HeaderExtensions, rt.arrived, b.rxEvents(rt))
+	b.expectVideo(e.UserID)
 
 	b.wg.Add(2)
 	go b.readRTP(rt)

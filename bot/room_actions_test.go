@@ -76,6 +76,18 @@ func TestMuteAndCameraReachPeerAndStopPackets(t *testing.T) {
 	waitRx(t, bs, 5*time.Second, "a's video to resume", quietAfter(t2), "a", "video", func(ts reports.TrackSample) bool {
 		return ts.Packets > 0 && ts.Frames > 0
 	})
+	noFreezeOf(t, bs, "a", "signalled camera off")
+}
+
+// noFreezeOf fails when a freeze of remote's video was reported: stopped
+// video that was signalled (1033) or blocked is not a freeze.
+func noFreezeOf(t *testing.T, c *collector, remote, why string) {
+	t.Helper()
+	if e, ok := c.find(func(e reports.Event) bool {
+		return (e.Event == reports.EvFreezeStart || e.Event == reports.EvFreezeEnd) && e.Remote == remote
+	}); ok {
+		t.Errorf("%s reported as a freeze: %+v", why, e)
+	}
 }
 
 func TestSwitchCameraVisibleInStream(t *testing.T) {
@@ -113,6 +125,7 @@ func TestBlockRemoteVideoStopsPackets(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitRx(t, bs, 5*time.Second, "a's video unblocked", quietAfter(t1), "a", "video", hasPackets)
+	noFreezeOf(t, bs, "a", "blocked video")
 	t2 := time.Now()
 	if err := b.EnableRemoteAudio(ctx, "a", false); err != nil {
 		t.Fatal(err)

@@ -45,6 +45,10 @@ type Analyzer struct {
 	nIntervals   int
 	sumIntervals time.Duration
 	frozen       bool // a freeze start was reported and the frame has not come
+	// idle: frames are not expected (the sender signalled camera off, or
+	// the receiver blocked the video); resync: the next frame restarts the
+	// interval measurement instead of closing a gap. See Expect.
+	idle, resync bool
 
 	// latency and level since the last snapshot
 	lat   latency
@@ -176,6 +180,10 @@ func (a *Analyzer) completeFrame(at time.Time, capture uint64, key bool, ev *eve
 		a.firstFrame = at
 		ev.first = true
 		ev.firstAt = at
+	} else if a.video && (a.idle || a.resync) {
+		// No gap is measured across a signalled pause in the video.
+		a.resync = false
+		a.frozen = false
 	} else if a.video {
 		gap := at.Sub(a.lastFrame)
 		if gap < 0 {

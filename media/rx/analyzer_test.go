@@ -240,3 +240,48 @@ func TestRecognizesCamera(t *testing.T) {
 		}
 	}
 }
+
+// A gap the sender signalled (camera off) or the receiver asked for (block)
+// is not a freeze; a stall before the signal still is, up to the signal.
+func TestExpectSuspendsFreezeRule(t *testing.T) {
+	t.Parallel()
+	const fps = 30
+	var freezes []Freeze
+	s := newStream(1, 1, fps, 2)
+	a := NewAnalyzer(media.CodecVP8, s.t0, WithFreezeHandler(func(f Freeze) { freezes = append(freezes, f) }))
+	feed := func(from, to int, extra time.Duration) time.Time {
+		var at time.Time
+		for i := from; i < to; i++ {
+			var pkts []rtp.Packet
+			pkts, at = s.frame(i, extra, 0)
+			for k := range pkts {
+				a.Packet(&pkts[k], at)
+			}
+		}
+		return at
+	}
+	last := feed(0, 60, 0)
+	// Camera off for 3 s: no frames, no freeze, even when checked.
+	a.Expect(false, last)
+	if a.CheckFreeze(last.Add(2 * time.Second)) {
+		t.Fatal("CheckFreeze reported a freeze while video was signalled off")
+	}
+	a.Expect(true, last.Add(3*time.Second))
+	last = feed(60, 120, 3*time.Second)
+	if got := a.Snapshot(last).Total.Freezes; got != 0 || len(freezes) != 0 {
+		t.Fatalf("signalled pause counted as %d freezes (%v)", got, freezes)
+	}
+	// A real stall that the signal only follows: counted up to the signal.
+	stall := last.Add(400 * time.Millisecond)
+	if !a.CheckFreeze(stall) {
+		t.Fatal("stall not seen as an ongoing freeze")
+	}
+	a.Expect(false, stall.Add(100*time.Millisecond))
+	snap := a.Snapshot(stall.Add(time.Second))
+	if snap.Total.Freezes != 1 || snap.Total.FreezeDuration != 500*time.Millisecond {
+		t.Fatalf("stall before the signal: %d freezes of %v, want 1 of 500ms", snap.Total.Freezes, snap.Total.FreezeDuration)
+	}
+	if len(freezes) != 2 || freezes[1].Ongoing() {
+		t.Fatalf("freeze events %+v, want ongoing then ended", freezes)
+	}
+}

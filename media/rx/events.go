@@ -44,7 +44,7 @@ func (a *Analyzer) fire(ev *events) {
 // freeze-start events.
 func (a *Analyzer) CheckFreeze(now time.Time) bool {
 	a.mu.Lock()
-	if !a.video || a.frozen || a.firstFrame.IsZero() || a.nIntervals < minFreezeSamples {
+	if !a.video || a.frozen || a.idle || a.firstFrame.IsZero() || a.nIntervals < minFreezeSamples {
 		a.mu.Unlock()
 		return false
 	}
@@ -60,4 +60,33 @@ func (a *Analyzer) CheckFreeze(now time.Time) bool {
 		a.onFreeze(f)
 	}
 	return true
+}
+
+// Expect tells the analyzer whether video frames are expected: false when
+// the sender signalled that its video stops (camera off, 1033) or this
+// receiver blocked it, true again when it resumes. A freeze is an
+// unexpected interruption, so no gap is measured across a signalled pause:
+// the first frame after Expect(true) starts a fresh interval. A freeze
+// already ongoing when frames stop being expected ends at now and counts:
+// the stream stalled before the signal came.
+func (a *Analyzer) Expect(on bool, now time.Time) {
+	var ev events
+	a.mu.Lock()
+	switch {
+	case !on && !a.idle:
+		a.idle = true
+		if a.frozen {
+			a.frozen = false
+			gap := max(now.Sub(a.lastFrame), 0)
+			a.tot.Freezes++
+			a.tot.FreezeDuration += gap
+			ev.freeze = true
+			ev.freezeEv = Freeze{Start: a.lastFrame, End: now, Duration: gap}
+		}
+	case on && a.idle:
+		a.idle = false
+		a.resync = true
+	}
+	a.mu.Unlock()
+	a.fire(&ev)
 }
