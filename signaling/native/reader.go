@@ -82,7 +82,9 @@ func (s *session) handle(m protocol.Msg) error {
 	case *protocol.RemoteState:
 		s.q.push(signaling.RemoteMedia{UserID: b.UserID, AudioMuted: b.AudioMuted, VideoOff: b.VideoOff})
 	case *protocol.SDP: // an offer: the only SDP a server sends
-		if err := s.answer(b.SDP); err != nil {
+		// An offer racing our own leave (the PeerConnection is closing)
+		// is no failure of the room: drop it.
+		if err := s.answer(b.SDP); err != nil && !s.terminal.Load() && s.pc.ConnectionState() != webrtc.PeerConnectionStateClosed {
 			s.q.push(signaling.Failure{Err: &signaling.Error{Code: codes.ErrJoinRoom, Message: err.Error()}})
 		}
 	case *protocol.Candidate:
