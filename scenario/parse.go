@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"reflect"
+	"strings"
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/parser"
@@ -56,11 +57,15 @@ func Parse(file string, data []byte) (*Config, error) {
 	}
 	d.decode(body, reflect.ValueOf(c).Elem(), "")
 	c.file, c.pos = file, d.pos
+	// Every mistake at once: semantic checks run even when some values
+	// did not decode (they still stop before the roster when the groups
+	// are unsound, whatever is reported), but what they say about a path
+	// that already has a decoding error is only noise and is left out.
 	errs := d.errs
-	if len(errs) == 0 {
-		// Semantic checks need well-typed values; with type errors they
-		// would only add noise.
-		errs = append(errs, validate(c)...)
+	for _, e := range validate(c) {
+		if !covered(e.Path, d.errs) {
+			errs = append(errs, e)
+		}
 	}
 	if len(errs) > 0 {
 		return nil, errs.sorted()
@@ -83,4 +88,30 @@ func syntaxError(file string, err error) *ValidationError {
 		}
 	}
 	return &ValidationError{Pos: Pos{File: file}, Msg: "YAML syntax: " + err.Error()}
+}
+
+// covered reports whether a check of path would only repeat a decoding
+// error of bad: path is, lies inside, or contains a path that did not
+// decode (its value is zero), or is its sibling (a misspelt key "group"
+// leaves its sibling "groups" missing).
+func covered(path string, bad ValidationErrors) bool {
+	for _, b := range bad {
+		if b.Path != "" && path != "" && (within(path, b.Path) || within(b.Path, path) || parent(path) == parent(b.Path)) {
+			return true
+		}
+	}
+	return false
+}
+
+// parent is the path of the mapping or list that holds path ("" at the top).
+func parent(path string) string {
+	if i := strings.LastIndexAny(path, ".["); i >= 0 {
+		return path[:i]
+	}
+	return ""
+}
+
+// within reports whether path is base or a path inside it.
+func within(path, base string) bool {
+	return path == base || strings.HasPrefix(path, base+".") || strings.HasPrefix(path, base+"[")
 }

@@ -91,6 +91,11 @@ func TestParseErrors(t *testing.T) {
 			`f.yaml:4:35: groups[1].per_room: count and per_room both set (give count (spread over the rooms) or per_room, not both)`,
 			`f.yaml:4:44: groups[1].role: unknown value "host" (valid: anchor, audience)`,
 		}},
+		{"mistakes of every phase at once", "duraton: 5s\nrooms: 1\ngroups:\n  - {name: g, count: 2, media: {codec: vp9}}\ntimeline:\n  - {at: 1s, action: mute, users: \"group:h\"}\n", []string{
+			`f.yaml:1:1: duraton: unknown key "duraton" here (did you mean "duration"?)`,
+			`f.yaml:4:40: groups[0].media.codec: unknown value "vp9" (did you mean "vp8"?)`,
+			`f.yaml:6:35: timeline[0].users: undefined group "h" (valid: g)`,
+		}},
 		{"duplicate user ids", "rooms: 1\ngroups:\n  - {name: a, count: 2}\n  - {name: b, count: 1, user_id: \"a-{i}\"}\n", []string{
 			`f.yaml:4:34: groups[1].user_id: user ID "a-1" is used by groups "a" and "b" (use {i}, {room} or {n} in user_id patterns so that IDs differ)`,
 		}},

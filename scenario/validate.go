@@ -70,9 +70,10 @@ func validate(c *Config) ValidationErrors {
 		c.Name = "scenario"
 	}
 	v.target()
+	before := len(v.errs)
 	v.rooms()
 	v.groups()
-	if len(v.errs) > 0 {
+	if rosterBroken(v.errs[before:]) {
 		return v.errs // selectors and times mean nothing without valid groups
 	}
 	c.roster = buildRoster(c)
@@ -350,3 +351,18 @@ func (v *validator) roomsPath(key string) string {
 	}
 	return "rooms"
 }
+
+// rosterBroken reports whether errs (from the rooms and groups checks)
+// leave the set of users unknown. A group's media, network or permission
+// mistakes do not: its users still exist, so selectors, steps and
+// assertions can be checked too and every mistake is reported at once.
+func rosterBroken(errs ValidationErrors) bool {
+	for _, e := range errs {
+		if !groupDetail.MatchString(e.Path) {
+			return true
+		}
+	}
+	return false
+}
+
+var groupDetail = regexp.MustCompile(`^groups\[\d+\]\.(media|network|permissions|recvmode|role|im|muted|camera_off|max_members)(\.|\[|$)`)
