@@ -5,6 +5,8 @@ need=()
 dpkg -s libvpx-dev >/dev/null 2>&1 || need+=(libvpx-dev)
 dpkg -s pkg-config >/dev/null 2>&1 || need+=(pkg-config)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+# python3: the independent userSig verifier the signature tests run against roombot's output.
+command -v python3 >/dev/null 2>&1 || need+=(python3)
 if [ ${#need[@]} -gt 0 ]; then
   echo "test-deps: installing ${need[*]}"
   sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
