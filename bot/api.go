@@ -109,6 +109,9 @@ func mediaEngine() (*webrtc.MediaEngine, error) {
 //
 // pion's default TWCC sender and second stats interceptor are left out:
 // fixture media does not adapt its bitrate, and the bot has its own stats.
+// Live bots add transport-wide CC and pion's send-side estimator (GCC)
+// between the NACK interceptors and the reports, so their encoders follow
+// congestion control; fixture bots pay nothing for it.
 func (b *Bot) buildAPI() (*webrtc.API, error) {
 	m, err := mediaEngine()
 	if err != nil {
@@ -128,6 +131,13 @@ func (b *Bot) buildAPI() (*webrtc.API, error) {
 		[]nack.GeneratorOption{nack.GeneratorMaxNacksPerPacket(DefaultMaxNacksPerPacket)},
 		nack.ResponderSize(DefaultNackHistory)); err != nil {
 		return nil, fmt.Errorf("bot: nack: %w", err)
+	}
+	if b.cfg.Media.Live {
+		// Transport-wide CC and the send-side estimator, for live
+		// encoders only: outside the NACK responder (see live_on.go).
+		if err := b.liveCongestionControl(m, ir); err != nil {
+			return nil, err
+		}
 	}
 	if err := webrtc.ConfigureRTCPReportsWithOptions(ir, []report.ReceiverOption{}); err != nil {
 		return nil, fmt.Errorf("bot: rtcp reports: %w", err)

@@ -34,6 +34,9 @@ type Bot struct {
 	statsEvery time.Duration
 
 	getters statsGetters
+	// bwe feeds the congestion controller's estimate to live encoders
+	// (live bots only; see liveCongestionControl).
+	bwe congestion
 
 	// act serialises actions (Start, Stop, SetMuted, …) so that the state
 	// sent to the server and the players' state never diverge.

@@ -5,6 +5,7 @@ package bot
 import (
 	"errors"
 
+	"github.com/pion/interceptor"
 	"github.com/pion/webrtc/v4"
 	"github.com/roombot/roombot/media"
 )
@@ -15,4 +16,10 @@ var errNoLive = errors.New("live media " + errNoLiveText)
 
 func newLivePlayer(MediaConfig, string, bool, *webrtc.TrackLocalStaticRTP, media.Extensions) (player, error) {
 	return nil, errNoLive
+}
+
+// liveCongestionControl is never called without the live encoder (the
+// configuration refuses live media); it adds nothing.
+func (b *Bot) liveCongestionControl(*webrtc.MediaEngine, *interceptor.Registry) error {
+	return errNoLive
 }

@@ -123,6 +123,9 @@ func (b *Bot) startPlayers() error {
 			b.emit(reports.Event{Kind: reports.KindRoom, Event: reports.EvError, Tag: "error", Code: code, Message: what + ": " + err.Error()})
 			return fmt.Errorf("bot %s: %s: %w: %w", b.UserID(), what, &signaling.Error{Code: code, Message: what}, err)
 		}
+		if f, ok := p.(rateFollower); ok {
+			b.bwe.follow(f)
+		}
 		b.mu.Lock()
 		lt.player = p
 		p.SetOff(b.localOff(lt.kind)) // an action may have changed it meanwhile

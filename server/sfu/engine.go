@@ -124,6 +124,17 @@ func newAPI(mux ice.UDPMux, local *net.UDPAddr, publicIPs []string, logs pionLog
 	if err := webrtc.ConfigureRTCPReports(ir); err != nil {
 		return nil, fmt.Errorf("sfu: rtcp report interceptors: %w", err)
 	}
+	// Transport-wide CC feedback on publisher legs, so a publisher with a
+	// real encoder (live bots, browsers) can run send-side bandwidth
+	// estimation. pion's TWCC sender only reads streams that negotiated the
+	// transport-cc extension: legs without it (fixture bots) keep their
+	// per-packet path; each PeerConnection holds one parked goroutine that
+	// starts its 100 ms feedback ticker at the first transport-cc packet.
+	// The server adds no transport-cc to what it sends (no estimator on
+	// subscriber legs; forwarding does not adapt).
+	if err := webrtc.ConfigureTWCCSender(m, ir); err != nil {
+		return nil, fmt.Errorf("sfu: transport-cc feedback: %w", err)
+	}
 	se := webrtc.SettingEngine{LoggerFactory: logs}
 	se.SetICEUDPMux(mux)
 	se.SetNetworkTypes([]webrtc.NetworkType{webrtc.NetworkTypeUDP4})
