@@ -15,6 +15,7 @@ type rateFollower interface {
 type estimator interface {
 	GetTargetBitrate() int
 	OnTargetBitrateChange(func(bitrate int))
+	GetStats() map[string]any
 }
 
 // congestion feeds the send-side bandwidth estimates of a live bot's
@@ -74,4 +75,16 @@ func (c *congestion) estimate() (bps, changes int) {
 		return c.watched[0].GetTargetBitrate(), 0
 	}
 	return c.target, c.changes
+}
+
+// stats returns the internal figures of the first estimator (GCC: the
+// loss- and delay-based targets, average loss, delay estimate), nil
+// without one.
+func (c *congestion) stats() map[string]any {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.watched) == 0 {
+		return nil
+	}
+	return c.watched[0].GetStats()
 }

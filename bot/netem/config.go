@@ -17,6 +17,13 @@ type Config struct {
 	// random extra delay in [0, Jitter). Datagrams keep their order.
 	Delay  time.Duration `json:"delay,omitempty" yaml:"delay"`
 	Jitter time.Duration `json:"jitter,omitempty" yaml:"jitter"`
+	// SendRate caps what the socket sends, in bits per second of UDP
+	// payload (0: no cap). Faster writes queue (their delay grows) and,
+	// beyond SendQueue of queued sending time, are dropped.
+	SendRate int `json:"send_rate,omitempty" yaml:"send_rate"`
+	// SendQueue bounds the SendRate queue in sending time (default
+	// DefaultRateQueue).
+	SendQueue time.Duration `json:"send_queue,omitempty" yaml:"send_queue"`
 	// Seed makes the random drops repeatable; 0 picks one from the clock.
 	Seed int64 `json:"seed,omitempty" yaml:"seed"`
 }
@@ -40,10 +47,16 @@ func (c Config) Validate() error {
 	if c.Jitter < 0 {
 		errs = append(errs, fmt.Errorf("netem: jitter must be >= 0, got %v", c.Jitter))
 	}
+	if c.SendRate < 0 {
+		errs = append(errs, fmt.Errorf("netem: send_rate must be >= 0, got %d", c.SendRate))
+	}
+	if c.SendQueue < 0 {
+		errs = append(errs, fmt.Errorf("netem: send_queue must be >= 0, got %v", c.SendQueue))
+	}
 	return errors.Join(errs...)
 }
 
 // Zero reports whether c impairs nothing.
 func (c Config) Zero() bool {
-	return c.SendLoss == 0 && c.RecvLoss == 0 && c.Delay == 0 && c.Jitter == 0
+	return c.SendLoss == 0 && c.RecvLoss == 0 && c.Delay == 0 && c.Jitter == 0 && c.SendRate == 0
 }

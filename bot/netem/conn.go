@@ -14,7 +14,8 @@ import (
 type udpConn struct {
 	transport.UDPConn
 	net  *Net
-	line *delayLine // nil without delay
+	line *delayLine // nil without delay or rate cap
+	rate *rateLink  // nil without SendRate
 
 	mu  sync.Mutex // guards rng: reads and writes come from different goroutines
 	rng *rand.Rand
@@ -99,9 +100,13 @@ func (c *udpConn) WriteTo(p []byte, addr net.Addr) (int, error) {
 		c.net.counters.SendDropped.Add(1)
 		return len(p), nil
 	}
+	d, ok := c.linkDelay(len(p))
+	if !ok {
+		return len(p), nil
+	}
 	c.net.counters.Sent.Add(1)
 	if c.line != nil {
-		c.line.push(p, addr, c.net.cfg.Delay+c.jitter())
+		c.line.push(p, addr, d+c.net.cfg.Delay+c.jitter())
 		return len(p), nil
 	}
 	return c.UDPConn.WriteTo(p, addr)
@@ -118,12 +123,31 @@ func (c *udpConn) Write(p []byte) (int, error) {
 		c.net.counters.SendDropped.Add(1)
 		return len(p), nil
 	}
+	d, ok := c.linkDelay(len(p))
+	if !ok {
+		return len(p), nil
+	}
 	c.net.counters.Sent.Add(1)
 	if c.line != nil {
-		c.line.push(p, nil, c.net.cfg.Delay+c.jitter())
+		c.line.push(p, nil, d+c.net.cfg.Delay+c.jitter())
 		return len(p), nil
 	}
 	return c.UDPConn.Write(p)
+}
+
+// linkDelay is the queueing and serialisation time of an n-byte datagram
+// on the SendRate link (0 without one); false when the full queue drops it
+// (counted in SendDropped and QueueDropped).
+func (c *udpConn) linkDelay(n int) (time.Duration, bool) {
+	if c.rate == nil {
+		return 0, true
+	}
+	d, ok := c.rate.admit(time.Now(), n)
+	if !ok {
+		c.net.counters.SendDropped.Add(1)
+		c.net.counters.QueueDropped.Add(1)
+	}
+	return d, ok
 }
 
 // Close closes the socket and ends its delay line.

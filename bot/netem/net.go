@@ -33,6 +33,9 @@ var _ transport.Net = (*Net)(nil)
 type Counters struct {
 	Sent, SendDropped atomic.Uint64
 	Recv, RecvDropped atomic.Uint64
+	// QueueDropped are the datagrams of SendDropped that the SendRate
+	// queue dropped (the rest were SendLoss).
+	QueueDropped atomic.Uint64
 }
 
 // New wraps the real network (stdnet) with the impairment of cfg.
@@ -102,8 +105,11 @@ func (n *Net) wrap(inner transport.UDPConn) (*udpConn, error) {
 	// seed, so a seeded run drops the same datagrams every time.
 	s := n.seed.Add(0x9E3779B97F4A7C15)
 	c := &udpConn{UDPConn: inner, net: n, rng: rand.New(rand.NewPCG(s, s^0xD1B54A32D192ED03))}
-	if n.cfg.Delay > 0 || n.cfg.Jitter > 0 {
+	if n.cfg.Delay > 0 || n.cfg.Jitter > 0 || n.cfg.SendRate > 0 {
 		c.line = newDelayLine(inner, DefaultQueue)
+	}
+	if n.cfg.SendRate > 0 {
+		c.rate = newRateLink(n.cfg.SendRate, n.cfg.SendQueue)
 	}
 	n.conns = append(n.conns, c)
 	return c, nil

@@ -115,14 +115,17 @@ func TestRecvLossAndDelay(t *testing.T) {
 
 func TestValidate(t *testing.T) {
 	t.Parallel()
-	err := Config{SendLoss: 2, RecvLoss: -1, Delay: -1}.Validate()
+	err := Config{SendLoss: 2, RecvLoss: -1, Delay: -1, SendRate: -1, SendQueue: -1}.Validate()
 	if err == nil {
 		t.Fatal("bad config accepted")
 	}
-	for _, want := range []string{"send_loss", "recv_loss", "delay"} {
+	for _, want := range []string{"send_loss", "recv_loss", "delay", "send_rate", "send_queue"} {
 		if !contains(err.Error(), want) {
 			t.Errorf("error %q does not name %s", err, want)
 		}
+	}
+	if (Config{SendRate: 1}).Zero() {
+		t.Error("a rate cap counts as no impairment")
 	}
 	if _, err := New(Config{SendLoss: 1.5}); err == nil {
 		t.Fatal("New accepted a bad config")
