@@ -81,14 +81,14 @@ func TestLiveBitrateFollowsCongestionControl(t *testing.T) {
 	})
 	converged := time.Since(t0)
 
-	// Then measure what each encoder really sends over four seconds.
+	// Then measure what each encoder really sends over six seconds.
 	bots := []*Bot{clean, cases[0].b, cases[1].b}
 	var before []live.Stats
 	for _, b := range bots {
 		before = append(before, liveVideoStats(t, b))
 	}
 	w0 := time.Now()
-	cs.waitSamples(t, 10*time.Second, "a 4 s window", func([]reports.Sample) bool { return time.Since(w0) >= 4*time.Second })
+	cs.waitSamples(t, 10*time.Second, "a 6 s window", func([]reports.Sample) bool { return time.Since(w0) >= 6*time.Second })
 	secs := time.Since(w0).Seconds()
 	kbps := make([]float64, len(bots))
 	for i, b := range bots {
@@ -119,11 +119,11 @@ func TestLiveBitrateFollowsCongestionControl(t *testing.T) {
 		if want := min(max(est-liveAudioReserve, live.MinVideoBitrate), nominal); target != want {
 			t.Errorf("%s: encoder target %d, want %d (estimate %d minus audio)", c.name, target, want, est)
 		}
-		// An impaired encoder overshoots its target (keyframes for the
-		// service's PLIs): about 60 % of the clean one's was measured,
-		// 100 % or more without the estimator.
-		if kbps[i+1] > 0.75*kbps[0] {
-			t.Errorf("%s: sent %.0f kbit/s of video, clean %.0f: want at most 75 %%", c.name, kbps[i+1], kbps[0])
+		// An impaired encoder overshoots its target by a varying amount
+		// (keyframes for the service's PLIs): 50–78 % of the clean one's
+		// was measured, 100 % or more without the estimator.
+		if kbps[i+1] > 0.9*kbps[0] {
+			t.Errorf("%s: sent %.0f kbit/s of video, clean %.0f: want at most 90 %%", c.name, kbps[i+1], kbps[0])
 		}
 	}
 }
