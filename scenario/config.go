@@ -141,6 +141,9 @@ type NetworkConfig struct {
 	RecvLossPct float64  `yaml:"recv_loss_pct"` // datagrams dropped on receive, %
 	Delay       Duration `yaml:"delay"`         // added to every datagram sent
 	Jitter      Duration `yaml:"jitter"`        // extra random delay in [0, jitter)
+	// SendRateKbps caps what the user sends (kbit/s of UDP payload; 0 = no
+	// cap): a bottleneck link with a 200 ms tail-drop queue.
+	SendRateKbps float64 `yaml:"send_rate_kbps"`
 }
 
 // ArrivalConfig is how the users of auto-join groups arrive.

@@ -96,6 +96,9 @@ func TestParseErrors(t *testing.T) {
 			`f.yaml:4:40: groups[0].media.codec: unknown value "vp9" (did you mean "vp8"?)`,
 			`f.yaml:6:35: timeline[0].users: undefined group "h" (valid: g)`,
 		}},
+		{"bad uplink cap", "rooms: 1\ngroups:\n  - {name: g, count: 2, network: {send_rate_kbps: -5}}\n", []string{
+			`f.yaml:3:51: groups[0].network.send_rate_kbps: send_rate_kbps -5 out of range (a rate in kbit/s, 0 for no cap)`,
+		}},
 		{"duplicate user ids", "rooms: 1\ngroups:\n  - {name: a, count: 2}\n  - {name: b, count: 1, user_id: \"a-{i}\"}\n", []string{
 			`f.yaml:4:34: groups[1].user_id: user ID "a-1" is used by groups "a" and "b" (use {i}, {room} or {n} in user_id patterns so that IDs differ)`,
 		}},

@@ -230,6 +230,9 @@ func (v *validator) groups() {
 		if n := g.Network; n != nil && (n.SendLossPct < 0 || n.SendLossPct > 100 || n.RecvLossPct < 0 || n.RecvLossPct > 100) {
 			v.errorf(p+".network", "loss is a percentage 0..100", "bad network impairment")
 		}
+		if n := g.Network; n != nil && (n.SendRateKbps < 0 || n.SendRateKbps > 10_000_000) {
+			v.errorf(p+".network.send_rate_kbps", "a rate in kbit/s, 0 for no cap", "send_rate_kbps %g out of range", n.SendRateKbps)
+		}
 	}
 	if total > maxUsers {
 		v.errorf("groups", "split the run over machines", "%d users is more than %d", total, maxUsers)

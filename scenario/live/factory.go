@@ -38,7 +38,7 @@ func newFactory(c *scenario.Config, tg *target, d signaling.Driver, host *bot.Ho
 		opts := []bot.Option{bot.WithDriver(d), bot.WithSink(sink), bot.WithHost(host), bot.WithLogger(log)}
 		if n := u.Config.Network; n != nil {
 			nc := netem.Config{SendLoss: n.SendLossPct / 100, RecvLoss: n.RecvLossPct / 100, Delay: n.Delay.D(),
-				Jitter: n.Jitter.D(), Seed: c.Seed + int64(u.GroupIndex)}
+				Jitter: n.Jitter.D(), SendRate: int(n.SendRateKbps * 1000), Seed: c.Seed + int64(u.GroupIndex)}
 			if !nc.Zero() {
 				nw, err := netem.New(nc)
 				if err != nil {
