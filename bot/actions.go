@@ -176,6 +176,9 @@ func (b *Bot) setRemote(ctx context.Context, userID string, change func(*remoteU
 	}
 	oldA, oldV := r.recvAudio, r.recvVideo
 	change(r)
+	if !oldV && r.recvVideo {
+		r.videoOnAt = b.now()
+	}
 	req := signaling.SetRemoteMedia{UserID: userID, Audio: r.recvAudio, Video: r.recvVideo}
 	b.mu.Unlock()
 	if err := sess.Do(ctx, req); err != nil {

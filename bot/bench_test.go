@@ -200,6 +200,10 @@ func benchBots(b *testing.B, n int) {
 	lag := host.PacingLag()
 	ns := float64(max(samples.Load(), 1))
 	rxMean, txMean := float64(rxKbps.Load())/1000/ns, float64(txKbps.Load())/1000/ns
+	if samples.Load() == 0 || rxMean == 0 {
+		// A cost per bot means nothing if no media flowed.
+		b.Fatalf("no media received (%d samples, %.0f kbps): the cost figures would be meaningless", samples.Load(), rxMean)
+	}
 	rss1 := rssBytes()
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)

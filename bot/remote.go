@@ -18,6 +18,10 @@ type remoteUser struct {
 	// enteredAt is when the user entered after this bot (1031); zero for
 	// users of the member list. It starts the time to first frame.
 	enteredAt time.Time
+	// videoOnAt is when this user's video was last switched on for this
+	// bot (1033 on, or unblocked): a later start of the time to first
+	// frame for a user whose video was off or blocked.
+	videoOnAt time.Time
 }
 
 // remoteTrack is one received track, its analysis and the counters of the
@@ -27,7 +31,9 @@ type remoteTrack struct {
 	track      *webrtc.TrackRemote
 	ssrc       uint32
 	an         analyzer
-	arrived    time.Time // reference of the time to first frame
+	arrived    time.Time // reference of the time to first frame; guarded by Bot.mu
+	gotFirst   bool      // the first frame arrived; guarded by Bot.mu
+	expect     int8      // last Expect given: 0 none yet, 1 on, -1 off; guarded by Bot.mu
 	last       rxCounters
 	loss       seqLoss
 	lastLoss   lossCounters
@@ -105,6 +111,9 @@ func (b *Bot) remoteMedia(e signaling.RemoteMedia) {
 	}
 	prev := r.member
 	r.member.AudioMuted, r.member.VideoOff = e.AudioMuted, e.VideoOff
+	if prev.VideoOff && !e.VideoOff {
+		r.videoOnAt = b.now()
+	}
 	b.mu.Unlock()
 	b.expectVideo(e.UserID)
 	if !ok || prev.VideoOff != e.VideoOff {
@@ -128,14 +137,25 @@ func (b *Bot) expectVideo(userID string) {
 		return
 	}
 	on := r.recvVideo && !r.member.VideoOff
+	now := b.now()
+	state := int8(-1)
+	if on {
+		state = 1
+	}
 	var ans []analyzer
 	for _, rt := range r.tracks {
-		if rt.kind == "video" && rt.an != nil {
-			ans = append(ans, rt.an)
+		if rt.kind != "video" || rt.an == nil || rt.expect == state {
+			continue
 		}
+		// Video switched on before any frame came: the time to first
+		// frame counts from now, not from the (long) time it was off.
+		if on && rt.expect == -1 && !rt.gotFirst {
+			rt.arrived = now
+		}
+		rt.expect = state
+		ans = append(ans, rt.an)
 	}
 	b.mu.Unlock()
-	now := b.now()
 	for _, an := range ans {
 		an.Expect(on, now)
 	}
@@ -171,9 +191,16 @@ func (b *Bot) addRemoteTrack(e signaling.RemoteTrack) {
 	if r.enteredAt.After(rt.arrived) {
 		rt.arrived = r.enteredAt
 	}
+	if e.Kind == "video" && r.videoOnAt.After(rt.arrived) {
+		rt.arrived = r.videoOnAt
+	}
+	b.mu.Unlock()
+	// The analysis exists before the track is listed: the stats loop and
+	// expectVideo read rt.an of every listed track.
+	rt.an = b.host.media.newAnalyzer(e.Track.Codec().MimeType, e.Kind, params.HeaderExtensions, rt.arrived, b.rxEvents(rt))
+	b.mu.Lock()
 	r.tracks = append(r.tracks, rt)
 	b.mu.Unlock()
-	rt.an = b.host.media.newAnalyzer(e.Track.Codec().MimeType, e.Kind, params.HeaderExtensions, rt.arrived, b.rxEvents(rt))
 	b.expectVideo(e.UserID)
 
 	b.wg.Add(2)
@@ -188,8 +215,12 @@ func (b *Bot) rxEvents(rt *remoteTrack) rxEvents {
 	}
 	return rxEvents{
 		FirstFrame: func(at time.Time) {
+			b.mu.Lock()
+			rt.gotFirst = true
+			arrived := rt.arrived
+			b.mu.Unlock()
 			e := ev(reports.EvFirstFrame)
-			e.Time, e.Value = at, msSince(at, rt.arrived)
+			e.Time, e.Value = at, msSince(at, arrived)
 			b.emit(e)
 		},
 		FreezeStart: func(at time.Time) {

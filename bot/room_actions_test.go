@@ -221,3 +221,23 @@ func TestRecvModeNone(t *testing.T) {
 		return false
 	})
 }
+
+// A user whose camera is off when we meet it: the time to first frame of
+// its video counts from the camera going on (1033 on), not from entering.
+func TestTimeToFirstFrameCountsFromCameraOn(t *testing.T) {
+	e := newEnv(t)
+	room := e.room()
+	a, _ := e.bot("a", room, func(c *Config) { c.CameraOff = true })
+	b, bs := e.bot("b", room, nil)
+	start(t, a)
+	start(t, b)
+	bs.wait(t, 5*time.Second, "first audio frame of a", is(reports.EvFirstFrame, "a", "audio"))
+	time.Sleep(2 * time.Second) // the camera stays off for a while: this is the scenario, not a wait for behaviour
+	if err := a.EnableCamera(context.Background(), true); err != nil {
+		t.Fatal(err)
+	}
+	ff := bs.wait(t, 5*time.Second, "first video frame of a", is(reports.EvFirstFrame, "a", "video"))
+	if ff.Value <= 0 || ff.Value > 1500 {
+		t.Fatalf("time to first frame %.0f ms: want it counted from the camera going on (< 1.5 s), not from entering (> 2 s)", ff.Value)
+	}
+}

@@ -18,6 +18,7 @@ type txCounters struct {
 	packets, bytes    uint64
 	remoteLost        int64
 	nacks, plis, firs uint32
+	reports           uint64 // receiver reports seen (RTT measurements)
 }
 
 // statsLoop takes one Sample per interval until Stop.
@@ -32,7 +33,15 @@ func (b *Bot) statsLoop() {
 			return
 		case <-t.C:
 			now := b.now()
-			b.sink.WriteSample(b.sample(now, now.Sub(last)))
+			// Out of the room (kicked, connection lost) nothing is
+			// measured: a sample of zeros, or a "freeze" of media that
+			// can no longer come, would not be true.
+			b.mu.Lock()
+			in := b.state == stateIn
+			b.mu.Unlock()
+			if in {
+				b.sink.WriteSample(b.sample(now, now.Sub(last)))
+			}
 			last = now
 		}
 	}
@@ -119,7 +128,7 @@ func (b *Bot) sample(now time.Time, iv time.Duration) reports.Sample {
 func txTrack(lt *localTrack, ssrc uint32, st *stats.Stats, secs float64) reports.TrackSample {
 	o, ri := st.OutboundRTPStreamStats, st.RemoteInboundRTPStreamStats
 	cur := txCounters{packets: o.PacketsSent, bytes: o.BytesSent, remoteLost: ri.PacketsLost,
-		nacks: o.NACKCount, plis: o.PLICount, firs: o.FIRCount}
+		nacks: o.NACKCount, plis: o.PLICount, firs: o.FIRCount, reports: ri.RoundTripTimeMeasurements}
 	prev := lt.last
 	lt.last = cur
 	ts := reports.TrackSample{
@@ -127,15 +136,17 @@ func txTrack(lt *localTrack, ssrc uint32, st *stats.Stats, secs float64) reports
 		Kbps:    kbps(cur.bytes-prev.bytes, secs),
 		Packets: cur.packets - prev.packets,
 		Lost:    cur.remoteLost - prev.remoteLost,
-		LossPct: 100 * ri.FractionLost,
 		NACKs:   uint64(cur.nacks - prev.nacks),
 		PLIs:    uint64(cur.plis - prev.plis),
 		FIRs:    uint64(cur.firs - prev.firs),
 	}
-	if ri.PacketsReceived > 0 || ri.RoundTripTimeMeasurements > 0 {
+	// The remote's view (RTT, jitter, fraction lost) is reported only for
+	// an interval in which a new receiver report arrived: the interceptor
+	// keeps the last values forever, and repeating them when reports stop
+	// (an outage) would present stale figures as measured.
+	if cur.reports > prev.reports {
+		ts.LossPct = 100 * ri.FractionLost
 		ts.JitterMs = ptr(ri.Jitter * 1000)
-	}
-	if ri.RoundTripTimeMeasurements > 0 {
 		ts.RTTMs = rtt(ri.RoundTripTime)
 	}
 	return ts

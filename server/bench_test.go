@@ -128,6 +128,9 @@ func BenchmarkForward(b *testing.B) {
 		b.StopTimer()
 		cpu := float64(t1-t0) / 100 / el * 100 // % of one core
 		mbps := (by1 - by0) * 8 / el / 1e6
+		if mbps <= 0 {
+			b.Fatalf("nothing was forwarded in %.1f s: no cost per Mbit/s to report", el)
+		}
 		participants := float64(rooms * (1 + subs))
 		b.ReportMetric(cpu, "cpu%")
 		b.ReportMetric(mbps, "fwd-Mbit/s")
