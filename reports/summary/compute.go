@@ -50,10 +50,26 @@ func (a *statsAcc) sample(s reports.Sample) {
 	a.n++
 	a.tx.add(s.TxKbps)
 	a.rx.add(s.RxKbps)
-	a.loss.add(s.RxLossPct)
+	// Loss is a figure only where something was expected: a sample with
+	// nothing received and nothing lost would dilute it with zeros.
+	if s.RxPackets > 0 || s.RxLost > 0 {
+		a.loss.add(s.RxLossPct)
+	}
 	a.jitter.addPtr(s.JitterMs)
 	a.rtt.addPtr(s.RTTMs)
-	a.fps.add(s.FPS)
+	// Frame rate per received video track, as assertions measure it (a
+	// bot's FPS sums its tracks, which depends on the room's size). A
+	// sample written without track figures keeps its bot-level figure.
+	if len(s.Tracks) == 0 {
+		if s.FPS > 0 {
+			a.fps.add(s.FPS)
+		}
+	}
+	for _, tr := range s.Tracks {
+		if tr.Dir == reports.Rx && tr.Kind == "video" {
+			a.fps.add(tr.FPS)
+		}
+	}
 	a.e2e.addPtr(s.E2EMs)
 	a.freezes.add(float64(s.Freezes))
 	a.freezeMs.add(s.FreezeMs)
