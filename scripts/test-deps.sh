@@ -7,6 +7,9 @@ dpkg -s pkg-config >/dev/null 2>&1 || need+=(pkg-config)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 # python3: the independent userSig verifier the signature tests run against roombot's output.
 command -v python3 >/dev/null 2>&1 || need+=(python3)
+# node and openssl: the other independent userSig verifier and the v1 ECDSA cross-check.
+command -v node >/dev/null 2>&1 || need+=(nodejs)
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
 if [ ${#need[@]} -gt 0 ]; then
   echo "test-deps: installing ${need[*]}"
   sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
