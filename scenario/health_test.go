@@ -32,4 +32,13 @@ func TestHealthNotes(t *testing.T) {
 	if ok := h2.result(time.Now()); ok.Overloaded || len(ok.Notes) != 0 {
 		t.Errorf("healthy run reported %+v", ok)
 	}
+	// A passing overload seen by the per-second watch: the notes say
+	// when and what, not only a verdict.
+	h3 := newHealth(time.Now, rs, nil)
+	h3.actionLag(2 * time.Millisecond)
+	h3.overload, h3.overloadWhy = true, "at 12s: actions fired 14.2 ms late"
+	got3 := h3.result(time.Now())
+	if all := strings.Join(got3.Notes, "\n"); !got3.Overloaded || !strings.Contains(all, "briefly overloaded at 12s: actions fired 14.2 ms late") {
+		t.Errorf("passing overload: %+v", got3)
+	}
 }
