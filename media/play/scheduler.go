@@ -25,9 +25,12 @@ type Scheduler struct {
 // shard is one pacing goroutine with its heap of players.
 type shard struct {
 	s    *Scheduler
-	mu   sync.Mutex // guards heap
+	mu   sync.Mutex // guards heap and ticking
 	heap playerHeap
-	wake chan struct{} // capacity 1: a player was added with an earlier due time
+	// ticking is 1 while the loop writes a popped player's frame: that
+	// player is out of the heap but still scheduled.
+	ticking int
+	wake    chan struct{} // capacity 1: a player was added with an earlier due time
 
 	lagMu   sync.Mutex // guards lag and rebases; the shard records, readers snapshot
 	lag     *hdrhistogram.Histogram
@@ -78,7 +81,7 @@ func (s *Scheduler) Players() int {
 	n := 0
 	for _, sh := range s.shards {
 		sh.mu.Lock()
-		n += len(sh.heap)
+		n += len(sh.heap) + sh.ticking
 		sh.mu.Unlock()
 	}
 	return n
@@ -172,6 +175,7 @@ func (sh *shard) run() {
 				wait = d
 			} else {
 				p = sh.heap.pop()
+				sh.ticking = 1
 			}
 		}
 		sh.mu.Unlock()
@@ -181,11 +185,12 @@ func (sh *shard) run() {
 			if lag >= 0 {
 				sh.record(lag, rebased)
 			}
+			sh.mu.Lock()
 			if alive {
-				sh.mu.Lock()
 				sh.heap.push(p)
-				sh.mu.Unlock()
 			}
+			sh.ticking = 0
+			sh.mu.Unlock()
 			select {
 			case <-sh.s.done:
 				return
