@@ -124,6 +124,9 @@ func (b *Bot) buildAPI() (*webrtc.API, error) {
 	}
 	sf.OnNewPeerConnection(b.getters.add)
 	ir.Add(sf)
+	// Receive-side RTT: reference-time reports written through the stats
+	// interceptor's writer (so it records them) and answered with DLRR.
+	ir.Add(rrtrFactory{every: b.statsEvery})
 	if kf := b.keyframeInterceptor(); kf != nil {
 		ir.Add(kf)
 	}

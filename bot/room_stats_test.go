@@ -8,6 +8,7 @@ import (
 	"github.com/roombot/roombot/bot/netem"
 	"github.com/roombot/roombot/media"
 	"github.com/roombot/roombot/reports"
+	"github.com/roombot/roombot/signaling"
 )
 
 // fixtureKbps is the mean payload bitrate of a fixture clip.
@@ -139,5 +140,36 @@ func TestInjectedLossMeasuredAtReceiver(t *testing.T) {
 	}
 	if n == 0 || sl == 0 || float64(sl) > lost {
 		t.Fatalf("samples report %d lost over %d samples, counters %.0f", sl, n, lost)
+	}
+}
+
+// A bot that only receives measures RTT too: its reference-time reports
+// (XR RRTR) are answered by the server's DLRR.
+func TestReceiverMeasuresRTT(t *testing.T) {
+	e := newEnv(t)
+	room := e.room()
+	a, _ := e.bot("a", room, nil)
+	b, bs := e.bot("b", room, func(c *Config) { c.Role = signaling.RoleAudience })
+	start(t, a)
+	start(t, b)
+	got := bs.waitSamples(t, 8*time.Second, "a receive-side RTT at b", func(all []reports.Sample) bool {
+		for _, s := range all {
+			for _, tr := range s.Tracks {
+				if tr.Dir == reports.Rx && tr.RTTMs != nil {
+					return true
+				}
+			}
+		}
+		return false
+	})
+	for _, s := range got {
+		for _, tr := range s.Tracks {
+			if tr.Dir == reports.Tx {
+				t.Fatalf("an audience member sent %+v", tr)
+			}
+			if tr.RTTMs != nil && (*tr.RTTMs < 0 || *tr.RTTMs > 100) {
+				t.Fatalf("receive-side RTT %.2f ms on loopback", *tr.RTTMs)
+			}
+		}
 	}
 }

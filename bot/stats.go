@@ -12,6 +12,7 @@ import (
 type rxCounters struct {
 	packets, bytes    uint64
 	nacks, plis, firs uint32
+	rtts              uint64 // remote-outbound RTT measurements (DLRR answers)
 }
 
 type txCounters struct {
@@ -157,7 +158,7 @@ func txTrack(lt *localTrack, ssrc uint32, st *stats.Stats, secs float64) reports
 func rxTrack(rt *remoteTrack, st *stats.Stats, secs float64, ts *reports.TrackSample) (expected uint64) {
 	in, ro := st.InboundRTPStreamStats, st.RemoteOutboundRTPStreamStats
 	cur := rxCounters{packets: in.PacketsReceived, bytes: in.BytesReceived,
-		nacks: in.NACKCount, plis: in.PLICount, firs: in.FIRCount}
+		nacks: in.NACKCount, plis: in.PLICount, firs: in.FIRCount, rtts: ro.RoundTripTimeMeasurements}
 	prev := rt.last
 	rt.last = cur
 	ts.Kbps = kbps(cur.bytes-prev.bytes, secs)
@@ -175,7 +176,7 @@ func rxTrack(rt *remoteTrack, st *stats.Stats, secs float64, ts *reports.TrackSa
 	if in.PacketsReceived > 0 {
 		ts.JitterMs = ptr(in.Jitter * 1000)
 	}
-	if ro.RoundTripTimeMeasurements > 0 {
+	if cur.rtts > prev.rtts { // a new measurement in this interval (see txTrack)
 		ts.RTTMs = rtt(ro.RoundTripTime)
 	}
 	ts.NACKs = uint64(cur.nacks - prev.nacks)
