@@ -95,7 +95,19 @@ func (c *udpConn) recvDropped() bool {
 
 // WriteTo sends p to addr unless SendLoss drops it. A dropped datagram
 // still reports success, as the network would.
-func (c *udpConn) WriteTo(p []byte, addr net.Addr) (int, error) {
+func (c *udpConn) WriteTo(p []byte, addr net.Addr) (int, error) { return c.send(p, addr) }
+
+// WriteToUDP is WriteTo with a UDP address.
+func (c *udpConn) WriteToUDP(p []byte, addr *net.UDPAddr) (int, error) {
+	return c.WriteTo(p, addr)
+}
+
+// Write sends on a connected socket unless SendLoss drops it.
+func (c *udpConn) Write(p []byte) (int, error) { return c.send(p, nil) }
+
+// send applies loss, the rate-limited link and delay to one datagram; a nil
+// addr means the socket's connected peer.
+func (c *udpConn) send(p []byte, addr net.Addr) (int, error) {
 	if c.drop(c.net.cfg.SendLoss) {
 		c.net.counters.SendDropped.Add(1)
 		return len(p), nil
@@ -109,30 +121,10 @@ func (c *udpConn) WriteTo(p []byte, addr net.Addr) (int, error) {
 		c.line.push(p, addr, d+c.net.cfg.Delay+c.jitter())
 		return len(p), nil
 	}
+	if addr == nil {
+		return c.UDPConn.Write(p)
+	}
 	return c.UDPConn.WriteTo(p, addr)
-}
-
-// WriteToUDP is WriteTo with a UDP address.
-func (c *udpConn) WriteToUDP(p []byte, addr *net.UDPAddr) (int, error) {
-	return c.WriteTo(p, addr)
-}
-
-// Write sends on a connected socket unless SendLoss drops it.
-func (c *udpConn) Write(p []byte) (int, error) {
-	if c.drop(c.net.cfg.SendLoss) {
-		c.net.counters.SendDropped.Add(1)
-		return len(p), nil
-	}
-	d, ok := c.linkDelay(len(p))
-	if !ok {
-		return len(p), nil
-	}
-	c.net.counters.Sent.Add(1)
-	if c.line != nil {
-		c.line.push(p, nil, d+c.net.cfg.Delay+c.jitter())
-		return len(p), nil
-	}
-	return c.UDPConn.Write(p)
 }
 
 // linkDelay is the queueing and serialisation time of an n-byte datagram
