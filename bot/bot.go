@@ -204,7 +204,7 @@ func (b *Bot) enter(ctx context.Context) error {
 	p := signaling.JoinParams{
 		SDKAppID: cr.SDKAppID, UserID: cr.UserID, UserSig: cr.UserSig, PrivateMapKey: cr.PrivateMapKey,
 		RoomID: cr.RoomID, StrRoomID: cr.StrRoomID, Role: b.cfg.Role, RecvMode: b.cfg.RecvMode, IM: b.cfg.EnableIM,
-		AudioMuted: b.muted, VideoOff: b.camOff, NewPeerConnection: b.newPeerConnection,
+		Privileges: b.cfg.Privileges, AudioMuted: b.muted, VideoOff: b.camOff, NewPeerConnection: b.newPeerConnection,
 	}
 	for _, lt := range b.local {
 		p.Tracks = append(p.Tracks, lt.track)

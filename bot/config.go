@@ -53,6 +53,10 @@ type Config struct {
 	SignURL string `json:"signURL,omitempty"`
 	// SignToken is the signing service's bearer token, if it wants one.
 	SignToken string `json:"-"`
+	// DriverCredentials: the signaling driver brings its own credentials
+	// (an API key and secret, a token): no userSig or privateMapKey is
+	// made or needed, and Privileges travel to the driver as they are.
+	DriverCredentials bool `json:"driverCredentials,omitempty"`
 
 	// Muted starts with the microphone muted (property muted).
 	Muted bool `json:"muted,omitempty"`
@@ -128,7 +132,7 @@ func (c Config) Validate() error {
 	var errs []error
 	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf("bot config: "+format, args...)) }
 
-	if c.SignURL == "" && c.SDKAppID == 0 {
+	if c.SignURL == "" && c.SDKAppID == 0 && !c.DriverCredentials {
 		bad("sdkAppID must be set")
 	}
 	if c.UserID == "" && c.SignURL == "" {
@@ -143,7 +147,7 @@ func (c Config) Validate() error {
 			bad("%v", err)
 		}
 	}
-	if c.UserSig == "" && c.SignURL == "" && c.SecretKey == "" {
+	if c.UserSig == "" && c.SignURL == "" && c.SecretKey == "" && !c.DriverCredentials {
 		bad("credentials: set userSig, a signing service URL or a secret key")
 	}
 	if c.SignURL != "" {

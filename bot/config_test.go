@@ -33,6 +33,8 @@ func TestConfigValidate(t *testing.T) {
 			Media: MediaConfig{Codec: "av1", Resolution: "4k", Camera: "side"}},
 			[]string{"sdkAppID", "userID", "room", "credentials", "beauty", "role", "recvMode", "codec", "resolution", "camera"}},
 		{"bad sign URL", Config{SignURL: "ftp://x"}, []string{"signURL"}},
+		{"driver credentials need no secret or app", Config{UserID: "u", RoomID: 1, DriverCredentials: true}, nil},
+		{"driver credentials still need a room", Config{UserID: "u", DriverCredentials: true}, []string{"room"}},
 		{"both rooms", Config{SDKAppID: 1, UserID: "u", RoomID: 1, StrRoomID: "a", UserSig: "s"}, []string{"both"}},
 	}
 	for _, tc := range tests {

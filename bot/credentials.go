@@ -55,7 +55,7 @@ func (b *Bot) resolveCredentials(ctx context.Context) (credentials, error) {
 	cr := credentials{SDKAppID: c.SDKAppID, UserID: c.UserID, RoomID: c.RoomID, StrRoomID: c.StrRoomID,
 		UserSig: c.UserSig, PrivateMapKey: c.PrivateMapKey}
 	switch {
-	case c.UserSig != "":
+	case c.UserSig != "", c.DriverCredentials:
 		return cr, nil
 	case c.SignURL != "":
 		resp, err := b.requestSig(ctx)

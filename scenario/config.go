@@ -44,22 +44,34 @@ func (c *Config) PosOf(path string) Pos {
 	return Pos{File: c.file}
 }
 
-// TargetConfig says which room service the bots join. With no URL the
-// runner starts the reference service in-process on loopback (embedded).
+// TargetConfig says which room service the bots join: Kind names the
+// server (embedded, native, livekit, janus; see target.go) and URL its
+// signaling endpoint. With neither, the runner starts the reference
+// service in-process on loopback (embedded).
 type TargetConfig struct {
-	// URL is the signaling URL of a running reference service
-	// (ws://host:port/…); empty means embedded.
+	// Kind is the kind of server; default native when URL is set,
+	// embedded otherwise.
+	Kind string `yaml:"kind"`
+	// URL is the signaling URL of a running server (ws://host:port/…);
+	// empty means embedded.
 	URL string `yaml:"url"`
-	// AdminURL is the base URL of the service's admin/fault API, needed by
-	// fault steps against a non-embedded target.
+	// AdminURL is the base URL of the reference service's admin/fault API,
+	// needed by fault steps against a native target.
 	AdminURL string `yaml:"admin_url"`
 	// AdminTokenEnv names the environment variable that holds the admin
 	// token (default ROOMBOT_ADMIN_TOKEN). The token never appears in files.
 	AdminTokenEnv string `yaml:"admin_token_env"`
-}
+	// APIKeyEnv and APISecretEnv name the environment variables holding a
+	// server API key and secret (livekit: default LIVEKIT_API_KEY and
+	// LIVEKIT_API_SECRET, as the lk CLI reads them).
+	APIKeyEnv    string `yaml:"api_key_env"`
+	APISecretEnv string `yaml:"api_secret_env"`
+	// TokenURL is a service that hands out access tokens (instead of an
+	// API key and secret), for servers whose drivers take tokens.
+	TokenURL string `yaml:"token_url"`
 
-// Embedded reports whether the runner must start the reference service.
-func (t TargetConfig) Embedded() bool { return t.URL == "" }
+	from string // "--target" when the command line set it
+}
 
 // CredentialsConfig says how bots get their userSig and privateMapKey:
 // signed locally with the app's secret, or fetched from a signing service.

@@ -56,6 +56,14 @@ func FaultNames() []string {
 	return out
 }
 
+// IsAdminFault reports whether the reference service's admin API
+// (docs/admin.md) injects the named fault; other servers map faults to
+// their own APIs (scenario/live targets).
+func IsAdminFault(name string) bool {
+	_, ok := faultSpecs[name]
+	return ok
+}
+
 // validateFault checks a fault's name and parameters; it returns messages
 // keyed by parameter ("" for the fault itself) and hints.
 func validateFault(f Fault) (problems [][3]string) {

@@ -244,7 +244,7 @@ func (p *Plan) WriteTo(w io.Writer) (int64, error) {
 		target = "(unparsable URL)"
 		if u, err := url.Parse(c.Target.URL); err == nil {
 			u.User, u.RawQuery = nil, "" // credentials never printed
-			target = u.String()
+			target = c.Target.KindName() + " " + u.String()
 		}
 	}
 	fmt.Fprintf(&b, "scenario %q: %d users in %d rooms, %s, seed %d, target %s\n", c.Name, len(p.Users), len(p.Rooms), p.Duration, c.Seed, target)

@@ -94,11 +94,7 @@ func validate(c *Config) ValidationErrors {
 
 func (v *validator) target() {
 	t := v.c.Target
-	if t.URL != "" {
-		if u, err := url.Parse(t.URL); err != nil || (u.Scheme != "ws" && u.Scheme != "wss") || u.Host == "" {
-			v.errorf("target.url", "the reference service's signaling URL, e.g. ws://127.0.0.1:8080/signal; omit it for the embedded service", "bad target URL %q", t.URL)
-		}
-	}
+	v.targetKind()
 	if t.AdminURL != "" {
 		if u, err := url.Parse(t.AdminURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			v.errorf("target.admin_url", "e.g. http://127.0.0.1:8081", "bad admin URL %q", t.AdminURL)

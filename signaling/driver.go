@@ -4,6 +4,8 @@ import (
 	"context"
 
 	"github.com/pion/webrtc/v4"
+
+	"github.com/roombot/roombot/signature"
 )
 
 // Driver joins rooms on one kind of room service.
@@ -58,6 +60,10 @@ type JoinParams struct {
 	Role          Role
 	RecvMode      RecvMode
 	IM            bool // join the room's IM group
+	// Privileges are the privateMapKey bits the participant holds. A
+	// driver that mints its own credentials (LiveKit grants) maps them;
+	// one that sends PrivateMapKey needs nothing else.
+	Privileges signature.Privilege
 
 	// Tracks are published on entering (camera and microphone); nil for
 	// a participant that only receives.

@@ -24,6 +24,7 @@ const joinExamples = `
    roombot join --room 1234 --userid alice                          # embedded reference service, dev app
    roombot join --server http://127.0.0.1:7880 --sdkappid 1400000001 --secret-key K --room 1234 --userid bob --json
    roombot join --sign-url http://127.0.0.1:7880/api/sign --server http://127.0.0.1:7880 --room 1234 --duration 30s
+   LIVEKIT_API_KEY=devkey LIVEKIT_API_SECRET=… roombot join --target livekit=ws://127.0.0.1:7880 --room 1234 --userid carol
 
    Ctrl-C (or the end of --duration) leaves the room and exits 0; exit 3 when the bot could not enter.
    With --json every line is one JSON object (docs/events.md).`
@@ -35,6 +36,7 @@ func joinCommand(env Env) *cli.Command {
 		Usage:       "join a room as one bot and print its events and stats",
 		Description: "Examples:" + joinExamples,
 		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "target", Usage: "KIND=URL: the server to join (livekit=ws://…, native=ws://…/ws); --server is native's shorthand"},
 			&cli.StringFlag{Name: "server", Usage: "room service URL (http://host:port or ws://host:port/ws); empty starts the embedded one"},
 			&cli.UintFlag{Name: "sdkappid", Value: uint(server.DefaultSDKAppID), Usage: "sdkAppID"},
 			&cli.StringFlag{Name: "secret-key", Usage: "sign locally with this secret (or $ROOMBOT_SECRET_KEY; the embedded service's dev key by default)"},
@@ -88,11 +90,26 @@ func runJoin(c *cli.Context, env Env) error {
 	ctx, cancel := context.WithCancel(c.Context)
 	defer cancel()
 
-	signalURL, err := signalURLOf(c.String("server"))
+	level := slog.LevelWarn
+	if cfg.Debug {
+		level = slog.LevelDebug
+	}
+	logger := slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: level}))
+	serverURL := c.String("server")
+	tg, err := joinTarget(ctx, env, c.String("target"), &serverURL, &cfg, logger)
+	if err != nil {
+		return err
+	}
+	var driver signaling.Driver
+	if tg != nil {
+		defer tg.Close()
+		driver = tg.Driver
+	}
+	signalURL, err := signalURLOf(serverURL)
 	if err != nil {
 		return withExit(ExitUsage, err)
 	}
-	if signalURL == "" { // the embedded reference service, dev app
+	if driver == nil && signalURL == "" { // the embedded reference service, dev app
 		srv, err := server.Start(ctx, server.Config{Logger: slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))})
 		if err != nil {
 			return withExit(ExitNotCarried, fmt.Errorf("join: embedded service: %w", err))
@@ -112,12 +129,10 @@ func runJoin(c *cli.Context, env Env) error {
 	}
 	defer host.Close()
 	out := &lineSink{w: env.Stdout, json: c.Bool("json")}
-	level := slog.LevelWarn
-	if cfg.Debug {
-		level = slog.LevelDebug
+	if driver == nil {
+		driver = native.New(signalURL, native.WithLogger(logger))
 	}
-	logger := slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: level}))
-	b, err := bot.New(cfg, bot.WithDriver(native.New(signalURL, native.WithLogger(logger))), bot.WithSink(out),
+	b, err := bot.New(cfg, bot.WithDriver(driver), bot.WithSink(out),
 		bot.WithHost(host), bot.WithLogger(logger))
 	if err != nil {
 		return withExit(ExitUsage, err)

@@ -202,3 +202,17 @@ func TestSignalURLOf(t *testing.T) {
 		}
 	}
 }
+
+func TestJoinTargetFlagUsage(t *testing.T) {
+	t.Parallel()
+	for _, args := range [][]string{
+		{"--target", "nosuch=ws://127.0.0.1:1", "--room", "1", "--userid", "u"},
+		{"--target", "native=ws://127.0.0.1:1/ws", "--server", "ws://127.0.0.1:1/ws", "--room", "1", "--userid", "u"},
+	} {
+		var out, errb bytes.Buffer
+		env := Env{Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }}
+		if code := Main(append([]string{"roombot", "join"}, args...), env); code != ExitUsage {
+			t.Errorf("join %v: exit %d, %q; want %d", args, code, errb.String(), ExitUsage)
+		}
+	}
+}

@@ -20,6 +20,8 @@ const runExamples = `Examples:
    roombot run fixtures/scenarios/capacity.yaml --out runs/cap
    roombot run --dry-run fixtures/scenarios/customer-repro.yaml   # print the plan, connect nothing
    roombot run --check my.yaml                                 # validate only
+   roombot run ci-smoke.yaml --target livekit=ws://127.0.0.1:7880   # the same file against livekit-server
+   roombot run my.yaml --target native=ws://127.0.0.1:8080/ws   # a running reference service
 
 Exit codes: 0 all assertions passed, 1 an assertion failed, 2 usage or scenario
 error, 3 the run could not be carried out. The first Ctrl-C ends the run
@@ -37,6 +39,7 @@ func runCommand(env Env) *cli.Command {
 			&cli.BoolFlag{Name: "dry-run", Usage: "print the plan (every join and action with its time) and exit"},
 			&cli.BoolFlag{Name: "check", Usage: "validate the scenario and exit"},
 			&cli.BoolFlag{Name: "no-progress", Usage: "no live progress display"},
+			&cli.StringFlag{Name: "target", Usage: "KIND=URL: play against this server instead of the file's target (kinds: " + strings.Join(live.TargetKinds(), ", ") + ")"},
 		},
 		Action: func(c *cli.Context) error {
 			f, err := runFlagsOf(c)
@@ -45,6 +48,9 @@ func runCommand(env Env) *cli.Command {
 			}
 			cfg, err := scenario.Load(f.file)
 			if err != nil {
+				return withExit(ExitUsage, err)
+			}
+			if err := overrideTarget(cfg, f.target); err != nil {
 				return withExit(ExitUsage, err)
 			}
 			switch {
@@ -65,7 +71,7 @@ func runCommand(env Env) *cli.Command {
 }
 
 type runFlags struct {
-	file, out                 string
+	file, out, target         string
 	dryRun, check, noProgress bool
 }
 
@@ -73,7 +79,7 @@ type runFlags struct {
 // (urfave/cli stops parsing flags at the first argument, but the usage is
 // `roombot run SCENARIO [--out DIR]`).
 func runFlagsOf(c *cli.Context) (runFlags, error) {
-	f := runFlags{out: c.String("out"), dryRun: c.Bool("dry-run"), check: c.Bool("check"), noProgress: c.Bool("no-progress")}
+	f := runFlags{out: c.String("out"), target: c.String("target"), dryRun: c.Bool("dry-run"), check: c.Bool("check"), noProgress: c.Bool("no-progress")}
 	args := c.Args().Slice()
 	var files []string
 	for i := 0; i < len(args); i++ {
@@ -87,6 +93,14 @@ func runFlagsOf(c *cli.Context) (runFlags, error) {
 			i++
 		case strings.HasPrefix(a, "--out="):
 			f.out = strings.TrimPrefix(a, "--out=")
+		case a == "--target" || a == "-target":
+			if i+1 >= len(args) {
+				return f, errors.New("run: --target needs KIND=URL")
+			}
+			f.target = args[i+1]
+			i++
+		case strings.HasPrefix(a, "--target="):
+			f.target = strings.TrimPrefix(a, "--target=")
 		case a == "--dry-run":
 			f.dryRun = true
 		case a == "--check":
@@ -104,6 +118,21 @@ func runFlagsOf(c *cli.Context) (runFlags, error) {
 	}
 	f.file = files[0]
 	return f, nil
+}
+
+// overrideTarget applies `--target KIND=URL` (when given) and checks the
+// scenario against its target, before anything connects.
+func overrideTarget(cfg *scenario.Config, flag string) error {
+	if flag != "" {
+		kind, u, err := live.ParseTargetFlag(flag)
+		if err != nil {
+			return fmt.Errorf("run: %w", err)
+		}
+		if err := cfg.OverrideTarget(kind, u); err != nil {
+			return fmt.Errorf("run: %w", err)
+		}
+	}
+	return live.Check(cfg)
 }
 
 // play runs cfg with two-phase Ctrl-C handling and maps the outcome to an

@@ -107,3 +107,27 @@ assertions:
 		}
 	}
 }
+
+// TestRunTargetFlag: --target overrides the file's target (before or
+// after the file) and the scenario is checked against it before anything
+// connects.
+func TestRunTargetFlag(t *testing.T) {
+	t.Parallel()
+	smoke := "../../fixtures/scenarios/ci-smoke.yaml"
+	if code, _, stderr := runRun(t, Env{}, smoke, "--check", "--target", "nosuch=ws://127.0.0.1:1"); code != ExitUsage || !strings.Contains(stderr, `unknown kind "nosuch"`) {
+		t.Errorf("unknown kind: exit %d, %q", code, stderr)
+	}
+	if code, _, stderr := runRun(t, Env{}, "--target", "native", smoke, "--check"); code != ExitUsage || !strings.Contains(stderr, "want KIND=URL") {
+		t.Errorf("no URL: exit %d, %q", code, stderr)
+	}
+	// ci-smoke injects a fault; a native target without an admin API
+	// cannot: refused at the fault step's position, nothing dialled.
+	code, _, stderr := runRun(t, Env{}, smoke, "--check", "--target=native=ws://127.0.0.1:1/ws")
+	if code != ExitUsage || !strings.Contains(stderr, "ci-smoke.yaml:30:21: timeline[1].fault: a fault step needs the reference service's admin API") {
+		t.Errorf("fault without admin API: exit %d, %q", code, stderr)
+	}
+	quiet := writeFile(t, "q.yaml", "rooms: 1\ngroups: [{name: g, count: 1}]\n")
+	if code, stdout, stderr := runRun(t, Env{}, quiet, "--dry-run", "--target", "native=ws://127.0.0.1:1/ws"); code != ExitOK || !strings.Contains(stdout, "target native ws://127.0.0.1:1/ws") {
+		t.Errorf("dry run with --target: exit %d, %q %q", code, stdout, stderr)
+	}
+}

@@ -16,11 +16,11 @@ var recvModes = map[string]signaling.RecvMode{
 }
 
 // botConfig turns a planned user into the bot's component properties.
-func botConfig(u *scenario.User, tg *target) bot.Config {
+func botConfig(u *scenario.User, tg *Target) bot.Config {
 	g := u.Config
 	bc := bot.Config{
-		SDKAppID: tg.sdkAppID, UserID: u.ID, RoomID: u.Room.ID, StrRoomID: u.Room.StrID,
-		SecretKey: tg.secret, SignURL: tg.signURL,
+		SDKAppID: tg.SDKAppID, UserID: u.ID, RoomID: u.Room.ID, StrRoomID: u.Room.StrID,
+		SecretKey: tg.Secret, SignURL: tg.SignURL, DriverCredentials: tg.DriverCredentials,
 		Muted: g.Muted, CameraOff: g.CameraOff, EnableIM: g.IM, MaxMembers: g.MaxMembers,
 		Role: signaling.Role(g.Role), RecvMode: recvModes[g.RecvMode],
 		Media: bot.MediaConfig{Codec: g.Media.Codec, Resolution: g.Media.Resolution, Camera: g.Media.Camera,
@@ -32,10 +32,10 @@ func botConfig(u *scenario.User, tg *target) bot.Config {
 	return bc
 }
 
-// newFactory makes real bots that share one Host and one driver.
-func newFactory(c *scenario.Config, tg *target, d signaling.Driver, host *bot.Host, log *slog.Logger) scenario.Factory {
+// newFactory makes real bots that share one Host and the target's driver.
+func newFactory(c *scenario.Config, tg *Target, host *bot.Host, log *slog.Logger) scenario.Factory {
 	return func(u *scenario.User, sink reports.Sink) (scenario.Participant, error) {
-		opts := []bot.Option{bot.WithDriver(d), bot.WithSink(sink), bot.WithHost(host), bot.WithLogger(log)}
+		opts := []bot.Option{bot.WithDriver(tg.Driver), bot.WithSink(sink), bot.WithHost(host), bot.WithLogger(log)}
 		if n := u.Config.Network; n != nil {
 			nc := netem.Config{SendLoss: n.SendLossPct / 100, RecvLoss: n.RecvLossPct / 100, Delay: n.Delay.D(),
 				Jitter: n.Jitter.D(), SendRate: int(n.SendRateKbps * 1000), Seed: c.Seed + int64(u.GroupIndex)}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/url"
 	"path/filepath"
 	"strings"
@@ -17,8 +16,6 @@ import (
 	"github.com/roombot/roombot/reports/render"
 	"github.com/roombot/roombot/reports/summary"
 	"github.com/roombot/roombot/scenario"
-	"github.com/roombot/roombot/server"
-	"github.com/roombot/roombot/signaling/native"
 )
 
 // Default environment variables for credentials and the admin token.
@@ -70,17 +67,6 @@ func (o *Outcome) Failed() []reports.Check {
 	return out
 }
 
-// target is what the bots connect to and how they sign in.
-type target struct {
-	name      string // "embedded" or the signaling URL
-	signalURL string
-	sdkAppID  uint32
-	secret    string
-	signURL   string
-	faults    scenario.FaultInjector
-	close     func() error
-}
-
 // Run plays the scenario c for real and writes its run directory.
 // Cancelling ctx interrupts the run gracefully: bots leave and the report
 // is still complete (Info.Interrupted). Errors that prevent the run wrap
@@ -100,11 +86,11 @@ func Run(ctx context.Context, c *scenario.Config, o Options) (*Outcome, error) {
 	if o.Out == "" {
 		o.Out = filepath.Join(DefaultRunsDir, fmt.Sprintf("%s-%s", safeName(c.Name), started.Format("20060102-150405")))
 	}
-	tg, err := openTarget(ctx, c, o)
+	tg, err := OpenTarget(ctx, c, o)
 	if err != nil {
 		return nil, err
 	}
-	defer tg.close()
+	defer tg.Close()
 	host, err := bot.NewHost(bot.WithHostLogger(o.Logger))
 	if err != nil {
 		return nil, fmt.Errorf("%w: bot host: %w", ErrNotCarried, err)
@@ -114,9 +100,8 @@ func Run(ctx context.Context, c *scenario.Config, o Options) (*Outcome, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: run directory: %w", ErrNotCarried, err)
 	}
-	driver := native.New(tg.signalURL, native.WithLogger(o.Logger))
-	factory := newFactory(c, tg, driver, host, o.Logger)
-	opts := []scenario.RunnerOption{scenario.WithSink(dir), scenario.WithFaults(tg.faults),
+	factory := newFactory(c, tg, host, o.Logger)
+	opts := []scenario.RunnerOption{scenario.WithSink(dir), scenario.WithFaults(tg.Faults),
 		scenario.WithMediaLag(func() (float64, float64) {
 			l := host.PacingLag()
 			return ms(l.P99), ms(l.Max)
@@ -143,7 +128,7 @@ func Run(ctx context.Context, c *scenario.Config, o Options) (*Outcome, error) {
 	if err := dir.Close(); err != nil {
 		return nil, fmt.Errorf("%w: writing the run directory: %w", ErrNotCarried, err)
 	}
-	return finish(c, o.Out, tg.name, res)
+	return finish(c, o.Out, tg.Name, res)
 }
 
 // finish evaluates the assertions on the run directory as written (so a
@@ -166,63 +151,6 @@ func finish(c *scenario.Config, out, targetName string, res *scenario.Result) (*
 		o.Passed = o.Passed && ch.Passed
 	}
 	return o, nil
-}
-
-// openTarget starts the embedded service or checks that the configured
-// one is reachable, and settles credentials and the admin API.
-func openTarget(ctx context.Context, c *scenario.Config, o Options) (*target, error) {
-	appID := c.Credentials.SDKAppID
-	if appID == 0 {
-		appID = server.DefaultSDKAppID
-	}
-	if c.Target.Embedded() {
-		perms := false
-		for _, g := range c.Groups {
-			perms = perms || g.Permissions != nil
-		}
-		// The service outlives ctx: on Ctrl-C the bots still leave through it.
-		srv, err := server.Start(context.WithoutCancel(ctx), server.Config{Logger: o.Logger,
-			Apps: []server.AppConfig{{SDKAppID: appID, SecretKey: server.DevSecretKey, RoomPermissions: perms}}})
-		if err != nil {
-			return nil, fmt.Errorf("%w: start the embedded reference service: %w", ErrNotCarried, err)
-		}
-		return &target{name: "embedded", signalURL: srv.SignalURL(), sdkAppID: appID, secret: server.DevSecretKey,
-			faults: newAdminClient(srv.URL(), srv.AdminToken()), close: srv.Close}, nil
-	}
-	t := &target{name: redact(c.Target.URL), signalURL: c.Target.URL, sdkAppID: appID, signURL: c.Credentials.SignURL, close: func() error { return nil }}
-	if t.signURL == "" && c.Credentials.Secret != "" {
-		t.secret = c.Credentials.Secret
-	} else if t.signURL == "" {
-		env := c.Credentials.SecretEnv
-		if env == "" {
-			env = DefaultSecretEnv
-		}
-		if t.secret = o.Getenv(env); t.secret == "" {
-			return nil, fmt.Errorf("%w: credentials: set the app secret in $%s (or credentials.sign_url)", ErrUsage, env)
-		}
-	}
-	if c.Target.AdminURL != "" {
-		env := c.Target.AdminTokenEnv
-		if env == "" {
-			env = DefaultAdminTokenEnv
-		}
-		t.faults = newAdminClient(c.Target.AdminURL, o.Getenv(env))
-	}
-	u, err := url.Parse(c.Target.URL)
-	if err != nil {
-		return nil, fmt.Errorf("%w: target %q: %w", ErrUsage, t.name, err)
-	}
-	host := u.Host
-	if u.Port() == "" {
-		host = net.JoinHostPort(u.Hostname(), map[string]string{"ws": "80", "wss": "443"}[u.Scheme])
-	}
-	d := net.Dialer{Timeout: 5 * time.Second}
-	conn, err := d.DialContext(ctx, "tcp", host)
-	if err != nil {
-		return nil, fmt.Errorf("%w: target %s unreachable: %w", ErrNotCarried, t.name, err)
-	}
-	_ = conn.Close()
-	return t, nil
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }

@@ -84,3 +84,12 @@ func enterMsg(p signaling.JoinParams) *protocol.Enter {
 	}
 	return e
 }
+
+// Unsupported implements signaling.Limited: the reference service forwards
+// one layer per track, so simulcast is the only feature it lacks.
+func (d *Driver) Unsupported(f signaling.Feature) string {
+	if f == signaling.FeatureSimulcast {
+		return "the reference service forwards a single layer per track"
+	}
+	return ""
+}

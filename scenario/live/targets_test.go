@@ -1,0 +1,89 @@
+package live
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/roombot/roombot/scenario"
+	"github.com/roombot/roombot/signaling"
+)
+
+// TestCheckTargets: Check refuses, before anything connects, what a target
+// kind cannot play, at the file position of the use.
+func TestCheckTargets(t *testing.T) {
+	const groups = "groups: [{name: g, count: 2}]\n"
+	for _, tc := range []struct {
+		name, src, want string // want "" = valid
+	}{
+		{"embedded plays everything", "timeline: [{at: 1s, fault: {kick: {user: g-1}}}]\n" + groups, ""},
+		{"native fault without admin", "target: {url: ws://127.0.0.1:1/ws}\ntimeline: [{at: 1s, fault: {kick: {user: g-1}}}]\n" + groups,
+			"x.yaml:2:28: timeline[0].fault: a fault step needs the reference service's admin API (set target.admin_url)"},
+		{"native with admin", "target: {url: ws://127.0.0.1:1/ws, admin_url: http://127.0.0.1:1}\ntimeline: [{at: 1s, fault: {kick: {user: g-1}}}]\n" + groups, ""},
+		{"embedded takes no API key", "target: {kind: embedded, api_key_env: K}\n" + groups,
+			"x.yaml:1:39: target.api_key_env: target kind embedded does not use api_key_env"},
+		{"unknown kind", "target: {kind: nosuch, url: ws://127.0.0.1:1}\n" + groups,
+			`x.yaml:1:16: target.kind: unknown target kind "nosuch" (kinds: `},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := scenario.Parse("x.yaml", []byte(tc.src))
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = Check(c)
+			switch {
+			case tc.want == "" && err != nil:
+				t.Errorf("Check = %v; want valid", err)
+			case tc.want != "" && (!errors.Is(err, scenario.ErrInvalid) || !strings.Contains(err.Error(), tc.want)):
+				t.Errorf("Check = %v;\nwant %s", err, tc.want)
+			}
+		})
+	}
+}
+
+// TestRegisteredKindLimits: a kind registered with limits refuses the
+// scenario in OpenTarget (a usage error) without calling its opener.
+func TestRegisteredKindLimits(t *testing.T) {
+	opened := false
+	registerTarget("limited-test", targetKind{
+		unsupported: func(f signaling.Feature) string {
+			if f == signaling.FeatureIM {
+				return "no IM here"
+			}
+			return ""
+		},
+		open: func(context.Context, *scenario.Config, Options) (*Target, error) {
+			opened = true
+			return &Target{}, nil
+		},
+	})
+	t.Cleanup(func() { delete(targetKinds, "limited-test") })
+	c, err := scenario.Parse("x.yaml", []byte("groups: [{name: g, count: 1, im: true}]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	kind, u, err := ParseTargetFlag("limited-test=ws://127.0.0.1:1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.OverrideTarget(kind, u); err != nil {
+		t.Fatal(err)
+	}
+	_, err = OpenTarget(context.Background(), c, Options{})
+	want := "x.yaml:1:34: groups[0].im: IM is not supported by target limited-test (set by --target) (no IM here)"
+	if !errors.Is(err, ErrUsage) || !errors.Is(err, scenario.ErrInvalid) || !strings.Contains(err.Error(), want) || opened {
+		t.Errorf("OpenTarget = %v (opened %v);\nwant %s", err, opened, want)
+	}
+}
+
+func TestParseTargetFlag(t *testing.T) {
+	for _, bad := range []string{"livekit", "=ws://x", "nosuch=ws://127.0.0.1:1", "native="} {
+		if _, _, err := ParseTargetFlag(bad); err == nil {
+			t.Errorf("ParseTargetFlag(%q) accepted", bad)
+		}
+	}
+	if k, u, err := ParseTargetFlag("native=ws://127.0.0.1:1/ws?a=b"); err != nil || k != "native" || u != "ws://127.0.0.1:1/ws?a=b" {
+		t.Errorf("ParseTargetFlag = %q %q %v", k, u, err)
+	}
+}
