@@ -71,8 +71,12 @@ func NewApp(env Env) *cli.App {
 		ErrWriter:            env.Stderr,
 		EnableBashCompletion: true,
 		HideHelpCommand:      true,
+		Version:              version(),
 		ExitErrHandler:       func(*cli.Context, error) {}, // Main decides exit codes
+		Action:               noCommand,
+		Flags:                []cli.Flag{cli.HelpFlag}, // the own help command displaces urfave's, and its flag
 		Commands: []*cli.Command{
+			helpCommand(),
 			runCommand(env),
 			joinCommand(env),
 			serveCommand(env),

@@ -31,6 +31,7 @@ func signCommand(env Env) *cli.Command {
 		Name:        "sign",
 		Usage:       "issue and verify userSigs and privateMapKeys; run the signing service",
 		Description: "Examples:" + signExamples,
+		Action:      noSubcommand,
 		Subcommands: []*cli.Command{
 			{
 				Name: "usersig", Usage: "print a userSig (v2 HMAC, or v1 ECDSA with --private-key-file)",
