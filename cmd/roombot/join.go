@@ -76,11 +76,11 @@ func runJoin(c *cli.Context, env Env) error {
 		Media: bot.MediaConfig{Codec: c.String("codec"), Resolution: c.String("resolution"), Camera: c.String("camera"),
 			Live: c.Bool("live")},
 	}
-	if cfg.SignToken == "" && env.Getenv != nil {
-		cfg.SignToken = env.Getenv("ROOMBOT_SIGN_TOKEN")
+	if cfg.SignToken == "" {
+		cfg.SignToken = env.getenv("ROOMBOT_SIGN_TOKEN")
 	}
-	if cfg.SecretKey == "" && env.Getenv != nil {
-		cfg.SecretKey = env.Getenv("ROOMBOT_SECRET_KEY")
+	if cfg.SecretKey == "" {
+		cfg.SecretKey = env.getenv(SecretEnv)
 	}
 	if c.Uint("room") > 1<<32-1 {
 		return withExit(ExitUsage, fmt.Errorf("join: --room %d is out of 1..4294967295", c.Uint("room")))

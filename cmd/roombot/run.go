@@ -137,7 +137,7 @@ func play(parent context.Context, env Env, cfg *scenario.Config, out string, pro
 			}
 		}()
 	}
-	opts := live.Options{Out: out, Getenv: env.Getenv, Hard: hard}
+	opts := live.Options{Out: out, Getenv: env.getenv, Hard: hard}
 	if progress {
 		opts.Progress, opts.TTY = env.Stderr, isTerminal(env.Stderr)
 	}

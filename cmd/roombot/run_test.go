@@ -64,7 +64,7 @@ func TestRunCommandNotCarried(t *testing.T) {
 	addr := ln.Addr().String()
 	ln.Close()
 	f := writeFile(t, "u.yaml", "target: {url: \"ws://"+addr+"/ws\"}\nrooms: 1\ngroups: [{name: g, count: 1}]\n")
-	env := Env{Getenv: func(k string) string { return map[string]string{"ROOMBOT_SECRET": "not-printed"}[k] }}
+	env := Env{Getenv: func(k string) string { return map[string]string{"ROOMBOT_SECRET_KEY": "not-printed"}[k] }}
 	code, _, stderr := runRun(t, env, f, "--out", t.TempDir())
 	if code != ExitNotCarried || !strings.Contains(stderr, "unreachable") || strings.Contains(stderr, "not-printed") {
 		t.Errorf("unreachable: exit %d, %q", code, stderr)

@@ -23,7 +23,7 @@ import (
 
 // Default environment variables for credentials and the admin token.
 const (
-	DefaultSecretEnv     = "ROOMBOT_SECRET"
+	DefaultSecretEnv     = "ROOMBOT_SECRET_KEY"
 	DefaultAdminTokenEnv = "ROOMBOT_ADMIN_TOKEN"
 	// DefaultRunsDir is where run directories go when Options.Out is empty.
 	DefaultRunsDir = "runs"

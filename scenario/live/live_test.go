@@ -153,13 +153,13 @@ func TestRunTargetUnreachable(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	env := func(k string) string { return map[string]string{"ROOMBOT_SECRET": "s"}[k] }
+	env := func(k string) string { return map[string]string{"ROOMBOT_SECRET_KEY": "s"}[k] }
 	_, err = Run(context.Background(), c, Options{Out: t.TempDir(), Getenv: env})
 	if !errors.Is(err, ErrNotCarried) || strings.Contains(err.Error(), "ROOMBOT_SECRET") {
 		t.Errorf("err = %v; want ErrNotCarried", err)
 	}
 	_, err = Run(context.Background(), c, Options{Out: t.TempDir()})
-	if !errors.Is(err, ErrUsage) || !strings.Contains(err.Error(), "$ROOMBOT_SECRET") {
+	if !errors.Is(err, ErrUsage) || !strings.Contains(err.Error(), "$ROOMBOT_SECRET_KEY") {
 		t.Errorf("without a secret: err = %v; want ErrUsage naming the variable", err)
 	}
 }
