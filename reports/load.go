@@ -45,7 +45,7 @@ func Load(dir string) (*Dataset, error) {
 	info, err := ReadRunInfo(dir)
 	switch {
 	case errors.Is(err, os.ErrNotExist):
-		d.Info = RunInfo{Name: filepath.Base(filepath.Clean(dir))}
+		d.Info = RunInfo{Name: filepath.Base(filepath.Clean(dir)), Incomplete: true}
 		d.Notes = append(d.Notes, "run.json is missing: the run did not finish (killed?); run info, checks and health are unknown")
 	case err != nil:
 		return nil, err

@@ -13,10 +13,17 @@ type RunInfo struct {
 	Ended    time.Time `json:"ended"`
 	Shard    string    `json:"shard,omitempty"` // machine or shard name when merged
 	// Interrupted is true when the run was stopped by a signal before its end.
-	Interrupted bool    `json:"interrupted,omitempty"`
-	Error       string  `json:"error,omitempty"` // why the run could not be carried out
-	Health      Health  `json:"health"`
-	Checks      []Check `json:"checks,omitempty"`
+	Interrupted bool `json:"interrupted,omitempty"`
+	// Incomplete is true when the run directory has no run.json: the run
+	// was killed before its end (set by Load, never by a finished run).
+	Incomplete bool `json:"incomplete,omitempty"`
+	// OverloadAccepted is true when the run was told (roombot run
+	// --accept-overload) that an overloaded generator does not make it
+	// inconclusive.
+	OverloadAccepted bool    `json:"overload_accepted,omitempty"`
+	Error            string  `json:"error,omitempty"` // why the run could not be carried out
+	Health           Health  `json:"health"`
+	Checks           []Check `json:"checks,omitempty"`
 	// Shards are the runs a merged run was made of, each with its own
 	// Health and Checks; empty for a single run.
 	Shards []RunInfo `json:"shards,omitempty"`

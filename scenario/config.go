@@ -81,7 +81,7 @@ type CredentialsConfig struct {
 	// file is easily committed. Either way it never appears in output.
 	Secret string `yaml:"secret"`
 	// SecretEnv names the environment variable holding the app secret
-	// (default ROOMBOT_SECRET). Secrets are never written in scenario files
+	// (default ROOMBOT_SECRET_KEY). Secrets are never written in scenario files
 	// or reports; against the embedded service a generated one is used.
 	SecretEnv string `yaml:"secret_env"`
 	// SignURL is a signing service (signature/signsvc) used instead of a

@@ -265,7 +265,7 @@ func (a Action) describe() string {
 	case a.Mark != "":
 		parts = append(parts, a.Mark)
 	case a.Fault != nil:
-		parts = append(parts, fmt.Sprintf("%s %v", a.Fault.Name, a.Fault.Params))
+		parts = append(parts, a.Fault.String())
 	case len(a.Remote) > 0:
 		parts = append(parts, "remote "+strings.Join(a.Remote, ","))
 	case a.Text != "":

@@ -10,6 +10,8 @@ import (
 	"syscall"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/roombot/roombot/reports"
 )
 
 // Exit codes of every roombot command.
@@ -18,7 +20,29 @@ const (
 	ExitFailed     = 1 // an assertion failed, or a signature did not verify
 	ExitUsage      = 2 // bad flags, bad scenario file
 	ExitNotCarried = 3 // the run could not be carried out (target unreachable, …)
+	// ExitInconclusive: every assertion passed but the load generator was
+	// overloaded, so the figures may describe roombot rather than the
+	// server (roombot run --accept-overload makes this 0).
+	ExitInconclusive = 4
+	// ExitInterrupted: the run was interrupted (SIGINT/SIGTERM, e.g. a CI
+	// timeout) or killed before its end; its assertions cover part of it.
+	ExitInterrupted = 5
 )
+
+// exitOf maps a run's verdict to the exit code.
+func exitOf(v reports.Verdict) int {
+	switch v {
+	case reports.VerdictPassed:
+		return ExitOK
+	case reports.VerdictFailed:
+		return ExitFailed
+	case reports.VerdictInconclusive:
+		return ExitInconclusive
+	case reports.VerdictInterrupted:
+		return ExitInterrupted
+	}
+	return ExitNotCarried
+}
 
 // Env is everything a command may touch of the process: tests inject their
 // own (k6's GlobalState idea), main passes the real one.
@@ -71,8 +95,12 @@ func NewApp(env Env) *cli.App {
 		ErrWriter:            env.Stderr,
 		EnableBashCompletion: true,
 		HideHelpCommand:      true,
+		Version:              version(),
 		ExitErrHandler:       func(*cli.Context, error) {}, // Main decides exit codes
+		Action:               noCommand,
+		Flags:                []cli.Flag{cli.HelpFlag}, // the own help command displaces urfave's, and its flag
 		Commands: []*cli.Command{
+			helpCommand(),
 			runCommand(env),
 			joinCommand(env),
 			serveCommand(env),

@@ -22,7 +22,9 @@ import (
 
 const joinExamples = `
    roombot join --room 1234 --userid alice                          # embedded reference service, dev app
-   roombot join --server http://127.0.0.1:7880 --sdkappid 1400000001 --secret-key K --room 1234 --userid bob --json
+   roombot join --server http://127.0.0.1:7880 --room 1234 --userid bob --json       # dev app, its published key
+   ROOMBOT_SECRET_KEY=... roombot join --server http://127.0.0.1:7880 --sdkappid 1400000000 --room 1234
+   roombot join --room 1234 --im-every 2s --im-text "hello {n}"   # send group text every 2 s
    roombot join --sign-url http://127.0.0.1:7880/api/sign --server http://127.0.0.1:7880 --room 1234 --duration 30s
    LIVEKIT_API_KEY=devkey LIVEKIT_API_SECRET=… roombot join --target livekit=ws://127.0.0.1:7880 --room 1234 --userid carol
 
@@ -39,7 +41,7 @@ func joinCommand(env Env) *cli.Command {
 			&cli.StringFlag{Name: "target", Usage: "KIND=URL: the server to join (livekit=ws://…, native=ws://…/ws); --server is native's shorthand"},
 			&cli.StringFlag{Name: "server", Usage: "room service URL (http://host:port or ws://host:port/ws); empty starts the embedded one"},
 			&cli.UintFlag{Name: "sdkappid", Value: uint(server.DefaultSDKAppID), Usage: "sdkAppID"},
-			&cli.StringFlag{Name: "secret-key", Usage: "sign locally with this secret (or $ROOMBOT_SECRET_KEY; the embedded service's dev key by default)"},
+			&cli.StringFlag{Name: "secret-key", Usage: "sign locally with this secret (or $ROOMBOT_SECRET_KEY; for the dev app 1400000001 its published key by default)"},
 			&cli.StringFlag{Name: "sign-url", Usage: "get credentials from this signing service (POST /api/sign)"},
 			&cli.StringFlag{Name: "usersig", Usage: "use this userSig as is"},
 			&cli.StringFlag{Name: "privatemapkey", Usage: "use this privateMapKey as is"},
@@ -62,6 +64,9 @@ func joinCommand(env Env) *cli.Command {
 			&cli.BoolFlag{Name: "live", Usage: "encode a synthetic source in real time (binary built with -tags live)"},
 			&cli.IntFlag{Name: "max-members", Usage: "the component's slot count: a longer member list raises -8 (0: off)"},
 			&cli.StringFlag{Name: "sign-token", Usage: "bearer token of the signing service (or $ROOMBOT_SIGN_TOKEN)"},
+			&cli.DurationFlag{Name: "im-every", Usage: "send an IM message this often (implies --enable-im; 0: never)"},
+			&cli.StringFlag{Name: "im-text", Value: defaultIMText, Usage: "text of --im-every messages; {n} is the message number, {userid} the bot's userID"},
+			&cli.StringFlag{Name: "im-to", Usage: "send --im-every messages to this user (C2C) instead of the room's group"},
 		},
 		Action: func(c *cli.Context) error { return runJoin(c, env) },
 	}
@@ -73,16 +78,16 @@ func runJoin(c *cli.Context, env Env) error {
 		PrivateMapKey: c.String("privatemapkey"), RoomID: uint32(c.Uint("room")), StrRoomID: c.String("str-room"),
 		SecretKey: c.String("secret-key"), SignURL: c.String("sign-url"),
 		Muted: c.Bool("muted"), CameraOff: !c.Bool("enable-camera"), Beauty: c.Int("beauty"), Debug: c.Bool("debug"),
-		EnableIM: c.Bool("enable-im"), RecvMode: signaling.RecvMode(c.Int("recvmode")), Autoplay: c.Bool("autoplay"),
+		EnableIM: c.Bool("enable-im") || c.Duration("im-every") > 0, RecvMode: signaling.RecvMode(c.Int("recvmode")), Autoplay: c.Bool("autoplay"),
 		Role: signaling.Role(c.String("role")), MaxMembers: c.Int("max-members"), SignToken: c.String("sign-token"),
 		Media: bot.MediaConfig{Codec: c.String("codec"), Resolution: c.String("resolution"), Camera: c.String("camera"),
 			Live: c.Bool("live")},
 	}
-	if cfg.SignToken == "" && env.Getenv != nil {
-		cfg.SignToken = env.Getenv("ROOMBOT_SIGN_TOKEN")
+	if cfg.SignToken == "" {
+		cfg.SignToken = env.getenv("ROOMBOT_SIGN_TOKEN")
 	}
-	if cfg.SecretKey == "" && env.Getenv != nil {
-		cfg.SecretKey = env.Getenv("ROOMBOT_SECRET_KEY")
+	if cfg.SecretKey == "" {
+		cfg.SecretKey = env.getenv(SecretEnv)
 	}
 	if c.Uint("room") > 1<<32-1 {
 		return withExit(ExitUsage, fmt.Errorf("join: --room %d is out of 1..4294967295", c.Uint("room")))
@@ -116,9 +121,14 @@ func runJoin(c *cli.Context, env Env) error {
 		}
 		defer srv.Close()
 		signalURL = srv.SignalURL()
-		if cfg.SecretKey == "" && cfg.UserSig == "" && cfg.SignURL == "" && cfg.SDKAppID == server.DefaultSDKAppID {
-			cfg.SecretKey = server.DevSecretKey
-		}
+	}
+	// The dev app signs with its published key, against any server: the
+	// default the help promises (a real app needs a secret or a signer).
+	if cfg.SecretKey == "" && cfg.UserSig == "" && cfg.SignURL == "" && cfg.SDKAppID == server.DefaultSDKAppID {
+		cfg.SecretKey = server.DevSecretKey
+	}
+	if c.Duration("im-every") < 0 {
+		return withExit(ExitUsage, fmt.Errorf("join: --im-every %v is negative", c.Duration("im-every")))
 	}
 	if err := cfg.Validate(); err != nil {
 		return withExit(ExitUsage, err)
@@ -165,6 +175,8 @@ func runJoin(c *cli.Context, env Env) error {
 		}
 		return withExit(ExitNotCarried, err)
 	}
+	stopIM := startIM(ctx, b, imConfig{every: c.Duration("im-every"), text: c.String("im-text"), to: c.String("im-to")})
+	defer stopIM()
 	var timeout <-chan time.Time
 	if d := c.Duration("duration"); d > 0 {
 		t := time.NewTimer(d)
@@ -176,6 +188,7 @@ func runJoin(c *cli.Context, env Env) error {
 	case <-timeout:
 	case <-b.Done():
 	}
+	stopIM()
 	leave, cancelLeave := context.WithTimeout(leaveCtx, 5*time.Second)
 	defer cancelLeave()
 	if err := b.Stop(leave); err != nil {

@@ -22,7 +22,8 @@ const reportExamples = `
 
    The report is recomputed from events.jsonl and stats.jsonl; assertion results come from run.json, or are
    evaluated again from the lines with --scenario (for a merged directory: over every shard's lines together).
-   Exit status: 0 all assertions passed, 1 an assertion failed, 2 bad arguments or an unreadable run directory.`
+   Exit status: 0 all assertions passed, 1 an assertion failed, 2 bad arguments or an unreadable run directory,
+   3 the run could not be carried out, 4 inconclusive (overloaded generator), 5 interrupted or killed (no run.json).`
 
 // reportCommand re-renders a run directory, or merges several into one.
 func reportCommand(env Env) *cli.Command {
@@ -117,8 +118,9 @@ func reportResult(env Env, dir string, s *summary.Summary) error {
 	for _, n := range s.Notes {
 		fmt.Fprintf(env.Stderr, "note: %s\n", n)
 	}
-	if s.Checks.Failed > 0 {
-		return withExit(ExitFailed, fmt.Errorf("%d of %d assertions failed", s.Checks.Failed, s.Checks.Total))
+	info, _, err := reports.VerdictOf(dir)
+	if err != nil {
+		return withExit(ExitUsage, err)
 	}
-	return nil
+	return verdictError(info)
 }

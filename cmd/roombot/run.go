@@ -11,6 +11,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/roombot/roombot/reports"
 	"github.com/roombot/roombot/scenario"
 	"github.com/roombot/roombot/scenario/live"
 )
@@ -24,7 +25,9 @@ const runExamples = `Examples:
    roombot run my.yaml --target native=ws://127.0.0.1:8080/ws   # a running reference service
 
 Exit codes: 0 all assertions passed, 1 an assertion failed, 2 usage or scenario
-error, 3 the run could not be carried out. The first Ctrl-C ends the run
+error, 3 the run could not be carried out, 4 inconclusive (assertions passed
+but the load generator was overloaded; --accept-overload makes it 0),
+5 interrupted (SIGINT/SIGTERM before the end). The first Ctrl-C ends the run
 gracefully (bots leave, the report is complete); the second hangs up at once.`
 
 // runCommand plays a scenario file: `roombot run SCENARIO [--out DIR]`.
@@ -40,6 +43,7 @@ func runCommand(env Env) *cli.Command {
 			&cli.BoolFlag{Name: "check", Usage: "validate the scenario and exit"},
 			&cli.BoolFlag{Name: "no-progress", Usage: "no live progress display"},
 			&cli.StringFlag{Name: "target", Usage: "KIND=URL: play against this server instead of the file's target (kinds: " + strings.Join(live.TargetKinds(), ", ") + ")"},
+			&cli.BoolFlag{Name: "accept-overload", Usage: "an overloaded load generator does not make the run inconclusive (exit 4)"},
 		},
 		Action: func(c *cli.Context) error {
 			f, err := runFlagsOf(c)
@@ -65,21 +69,22 @@ func runCommand(env Env) *cli.Command {
 				_, err = plan.WriteTo(env.Stdout)
 				return err
 			}
-			return play(c.Context, env, cfg, f.out, !f.noProgress)
+			return play(c.Context, env, cfg, f)
 		},
 	}
 }
 
 type runFlags struct {
-	file, out, target         string
-	dryRun, check, noProgress bool
+	file, out, target                         string
+	dryRun, check, noProgress, acceptOverload bool
 }
 
 // runFlagsOf reads the flags, also where they follow the scenario file
 // (urfave/cli stops parsing flags at the first argument, but the usage is
 // `roombot run SCENARIO [--out DIR]`).
 func runFlagsOf(c *cli.Context) (runFlags, error) {
-	f := runFlags{out: c.String("out"), target: c.String("target"), dryRun: c.Bool("dry-run"), check: c.Bool("check"), noProgress: c.Bool("no-progress")}
+	f := runFlags{out: c.String("out"), target: c.String("target"), dryRun: c.Bool("dry-run"), check: c.Bool("check"), noProgress: c.Bool("no-progress"),
+		acceptOverload: c.Bool("accept-overload")}
 	args := c.Args().Slice()
 	var files []string
 	for i := 0; i < len(args); i++ {
@@ -107,6 +112,8 @@ func runFlagsOf(c *cli.Context) (runFlags, error) {
 			f.check = true
 		case a == "--no-progress":
 			f.noProgress = true
+		case a == "--accept-overload":
+			f.acceptOverload = true
 		case strings.HasPrefix(a, "-") && a != "-":
 			return f, fmt.Errorf("run: unknown flag %s", a)
 		default:
@@ -137,7 +144,7 @@ func overrideTarget(cfg *scenario.Config, flag string) error {
 
 // play runs cfg with two-phase Ctrl-C handling and maps the outcome to an
 // exit code.
-func play(parent context.Context, env Env, cfg *scenario.Config, out string, progress bool) error {
+func play(parent context.Context, env Env, cfg *scenario.Config, f runFlags) error {
 	ctx, cancel := context.WithCancel(parent)
 	defer cancel()
 	hard := make(chan struct{})
@@ -166,8 +173,8 @@ func play(parent context.Context, env Env, cfg *scenario.Config, out string, pro
 			}
 		}()
 	}
-	opts := live.Options{Out: out, Getenv: env.Getenv, Hard: hard}
-	if progress {
+	opts := live.Options{Out: f.out, Getenv: env.getenv, Hard: hard, AcceptOverload: f.acceptOverload}
+	if !f.noProgress {
 		opts.Progress, opts.TTY = env.Stderr, isTerminal(env.Stderr)
 	}
 	o, err := live.Run(ctx, cfg, opts)
@@ -189,10 +196,35 @@ func play(parent context.Context, env Env, cfg *scenario.Config, out string, pro
 	if o.Info.Interrupted {
 		fmt.Fprintln(env.Stdout, "the run was interrupted before its end")
 	}
-	if !o.Passed {
-		return withExit(ExitFailed, fmt.Errorf("run: %d of %d assertions failed", len(o.Failed()), len(o.Info.Checks)))
+	return verdictError(o.Info)
+}
+
+// verdictError is nil for a passed run, else the exit code and the reason.
+func verdictError(info reports.RunInfo) error {
+	v := info.Verdict()
+	var err error
+	switch v {
+	case reports.VerdictPassed:
+		return nil
+	case reports.VerdictFailed:
+		n, total := 0, 0
+		for _, r := range append([]reports.RunInfo{info}, info.Shards...) {
+			total += len(r.Checks)
+			for _, c := range r.Checks {
+				if !c.Passed {
+					n++
+				}
+			}
+		}
+		err = fmt.Errorf("%d of %d assertions failed", n, total)
+	case reports.VerdictInconclusive:
+		err = errors.New("inconclusive: the assertions passed but the load generator was overloaded (see the report's health section; --accept-overload to accept it)")
+	case reports.VerdictInterrupted:
+		err = errors.New("interrupted: the run did not reach its end, its assertions cover part of it")
+	default:
+		err = fmt.Errorf("the run could not be carried out: %s", info.Error)
 	}
-	return nil
+	return withExit(exitOf(v), err)
 }
 
 // isTerminal reports whether w is a character device (a terminal).

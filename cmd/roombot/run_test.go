@@ -64,7 +64,7 @@ func TestRunCommandNotCarried(t *testing.T) {
 	addr := ln.Addr().String()
 	ln.Close()
 	f := writeFile(t, "u.yaml", "target: {url: \"ws://"+addr+"/ws\"}\nrooms: 1\ngroups: [{name: g, count: 1}]\n")
-	env := Env{Getenv: func(k string) string { return map[string]string{"ROOMBOT_SECRET": "not-printed"}[k] }}
+	env := Env{Getenv: func(k string) string { return map[string]string{"ROOMBOT_SECRET_KEY": "not-printed"}[k] }}
 	code, _, stderr := runRun(t, env, f, "--out", t.TempDir())
 	if code != ExitNotCarried || !strings.Contains(stderr, "unreachable") || strings.Contains(stderr, "not-printed") {
 		t.Errorf("unreachable: exit %d, %q", code, stderr)
@@ -75,8 +75,9 @@ func TestRunCommandNotCarried(t *testing.T) {
 }
 
 // TestRunCommandInterrupted: a Ctrl-C before anything happens still gives
-// a complete run directory, marked interrupted, and assertions on marks
-// that never happened fail (exit 1).
+// a complete run directory, marked interrupted (junit.xml too), assertions
+// on marks that never happened fail, and the exit code is "interrupted",
+// never 0 or a plain failure.
 func TestRunCommandInterrupted(t *testing.T) {
 	t.Parallel()
 	f := writeFile(t, "i.yaml", `
@@ -93,13 +94,16 @@ assertions:
 	env := Env{Interrupt: func() (<-chan os.Signal, func()) { return sig, func() {} }}
 	out := filepath.Join(t.TempDir(), "run")
 	code, stdout, stderr := runRun(t, env, f, "--out", out, "--no-progress")
-	if code != ExitFailed || !strings.Contains(stdout, "interrupted") || !strings.Contains(stdout, `mark \"late\" never happened`) && !strings.Contains(stdout, `mark "late" never happened`) {
+	if code != ExitInterrupted || !strings.Contains(stdout, "interrupted") || !strings.Contains(stdout, `mark \"late\" never happened`) && !strings.Contains(stdout, `mark "late" never happened`) {
 		t.Fatalf("exit %d\nstdout %s\nstderr %s", code, stdout, stderr)
 	}
 	var info reports.RunInfo
 	b, err := os.ReadFile(filepath.Join(out, reports.RunFile))
 	if err != nil || json.Unmarshal(b, &info) != nil || !info.Interrupted || len(info.Checks) != 1 {
 		t.Fatalf("run.json: %v %+v", err, info)
+	}
+	if junit, err := os.ReadFile(filepath.Join(out, reports.JUnitFile)); err != nil || !strings.Contains(string(junit), `type="RunInterrupted"`) {
+		t.Errorf("junit.xml does not say interrupted: %v\n%s", err, junit)
 	}
 	for _, name := range []string{reports.SummaryFile, reports.JUnitFile, reports.HTMLFile, reports.EventsFile} {
 		if _, err := os.Stat(filepath.Join(out, name)); err != nil {

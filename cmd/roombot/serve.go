@@ -74,12 +74,7 @@ func serveCommand(env Env) *cli.Command {
 
 // serveConfig turns flags, environment and the config file into a server.Config.
 func serveConfig(c *cli.Context, env Env) (server.Config, bool, error) {
-	getenv := func(k string) string {
-		if env.Getenv == nil {
-			return ""
-		}
-		return env.Getenv(k)
-	}
+	getenv := env.getenv
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(c.String("log-level"))); err != nil {
 		return server.Config{}, false, fmt.Errorf("--log-level %q: want debug, info, warn or error", c.String("log-level"))
@@ -96,9 +91,10 @@ func serveConfig(c *cli.Context, env Env) (server.Config, bool, error) {
 	if appID == 0 || appID > 1<<32-1 {
 		return cfg, false, fmt.Errorf("--sdkappid %d: want 1..4294967295", appID)
 	}
+	envKey := getenv(SecretEnv)
 	key := c.String("secret-key")
 	if key == "" {
-		key = getenv("ROOMBOT_SECRET_KEY")
+		key = envKey
 	}
 	if key == "" && uint32(appID) == server.DefaultSDKAppID {
 		key = server.DevSecretKey
@@ -112,7 +108,7 @@ func serveConfig(c *cli.Context, env Env) (server.Config, bool, error) {
 	}
 	// The flags' app is used when asked for explicitly, or when the config
 	// file names no app (then the dev app is the default).
-	explicit := c.IsSet("sdkappid") || c.IsSet("secret-key") || getenv("ROOMBOT_SECRET_KEY") != ""
+	explicit := c.IsSet("sdkappid") || c.IsSet("secret-key") || envKey != ""
 	if explicit || len(cfg.Apps) == 0 {
 		if key == "" {
 			return cfg, false, fmt.Errorf("--sdkappid %d needs --secret-key or $ROOMBOT_SECRET_KEY", appID)

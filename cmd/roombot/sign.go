@@ -31,6 +31,7 @@ func signCommand(env Env) *cli.Command {
 		Name:        "sign",
 		Usage:       "issue and verify userSigs and privateMapKeys; run the signing service",
 		Description: "Examples:" + signExamples,
+		Action:      noSubcommand,
 		Subcommands: []*cli.Command{
 			{
 				Name: "usersig", Usage: "print a userSig (v2 HMAC, or v1 ECDSA with --private-key-file)",
@@ -145,10 +146,8 @@ func secretKey(c *cli.Context, env Env, required bool) (string, error) {
 		}
 		return k, nil
 	}
-	if env.Getenv != nil {
-		if k := env.Getenv("ROOMBOT_SECRET_KEY"); k != "" {
-			return k, nil
-		}
+	if k := env.getenv(SecretEnv); k != "" {
+		return k, nil
 	}
 	if required {
 		return "", errors.New("no secret key: give --key, --key-file or $ROOMBOT_SECRET_KEY")

@@ -82,8 +82,8 @@ func newCLIService(c *cli.Context, env Env) (*signsvc.Service, error) {
 			return nil, fmt.Errorf("--token-file: %w", err)
 		}
 		token = strings.TrimSpace(string(b))
-	} else if env.Getenv != nil {
-		token = env.Getenv("ROOMBOT_SIGN_TOKEN")
+	} else {
+		token = env.getenv("ROOMBOT_SIGN_TOKEN")
 	}
 	return signsvc.New(signer, signsvc.WithExpire(expireOf(c)), signsvc.WithPrivileges(p), signsvc.WithBearerToken(token))
 }

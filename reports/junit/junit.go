@@ -98,16 +98,39 @@ func suite(r reports.RunInfo) Suite {
 		}
 		s.Cases = append(s.Cases, tc)
 	}
-	if r.Error != "" {
-		s.Cases = append(s.Cases, Case{Name: "run", Classname: class,
-			Error: &Problem{Message: "the run could not be carried out: " + r.Error, Type: "RunError", Text: r.Error}})
+	if e := runProblem(r); e != nil {
+		s.Cases = append(s.Cases, Case{Name: "run", Classname: class, Error: e})
 		s.Errors++
+	}
+	if r.Health.Overloaded {
+		tc := Case{Name: "generator", Classname: class, SystemOut: strings.Join(r.Health.Notes, "\n")}
+		if !r.OverloadAccepted {
+			tc.Error = &Problem{Message: "inconclusive: the load generator was overloaded, the figures may describe roombot rather than the server",
+				Type: "GeneratorOverloaded", Text: strings.Join(r.Health.Notes, "\n")}
+			s.Errors++
+		}
+		s.Cases = append(s.Cases, tc)
 	}
 	s.Tests = len(s.Cases)
 	if r.Health.Overloaded {
 		s.SystemOut = "generator overloaded: the figures may describe roombot rather than the server\n" + strings.Join(r.Health.Notes, "\n")
 	}
 	return s
+}
+
+// runProblem is the <error> of a run that could not be carried out, was
+// interrupted, or never finished (nil for a run that reached its end).
+func runProblem(r reports.RunInfo) *Problem {
+	switch {
+	case r.Error != "":
+		return &Problem{Message: "the run could not be carried out: " + r.Error, Type: "RunError", Text: r.Error}
+	case r.Interrupted:
+		return &Problem{Message: "the run was interrupted (SIGINT/SIGTERM) before its end: its assertions cover part of it",
+			Type: "RunInterrupted", Text: "interrupted after " + fmt.Sprint(r.Ended.Sub(r.Started).Round(time.Millisecond))}
+	case r.Incomplete:
+		return &Problem{Message: "the run did not finish (no run.json: killed?): nothing was asserted", Type: "RunIncomplete"}
+	}
+	return nil
 }
 
 // failureMessage is the Check's own message (expected vs measured), or one

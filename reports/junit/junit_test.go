@@ -94,3 +94,41 @@ func TestJUnitSuitePerShard(t *testing.T) {
 		t.Fatalf("shards: %+v", x)
 	}
 }
+
+// TestJUnitNotGreenWhenIncomplete: an interrupted run, a killed one (no
+// run.json) and one on an overloaded generator are never a green suite:
+// each gets a "run" or "generator" case with an <error> saying so; an
+// accepted overload is a passing case.
+func TestJUnitNotGreenWhenIncomplete(t *testing.T) {
+	t.Parallel()
+	pass := []reports.Check{{Name: "a", Passed: true}}
+	for _, tc := range []struct {
+		name   string
+		r      reports.RunInfo
+		errors int
+		msg    string
+	}{
+		{"interrupted", reports.RunInfo{Name: "r", Checks: pass, Interrupted: true}, 1, "interrupted"},
+		{"killed", reports.RunInfo{Name: "r", Incomplete: true}, 1, "did not finish"},
+		{"overloaded", reports.RunInfo{Name: "r", Checks: pass, Health: reports.Health{Overloaded: true, Notes: []string{"CPU 190%"}}}, 1, "inconclusive"},
+		{"overload accepted", reports.RunInfo{Name: "r", Checks: pass, Health: reports.Health{Overloaded: true}, OverloadAccepted: true}, 0, ""},
+	} {
+		x := parse(t, []reports.RunInfo{tc.r})
+		if x.Errors != tc.errors || x.Suites[0].Errors != tc.errors {
+			t.Errorf("%s: %d errors, want %d: %+v", tc.name, x.Errors, tc.errors, x)
+			continue
+		}
+		found := tc.errors == 0
+		for _, c := range x.Suites[0].Cases {
+			if c.Error != nil && strings.Contains(c.Error.Message, tc.msg) {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("%s: no <error> saying %q: %+v", tc.name, tc.msg, x.Suites[0].Cases)
+		}
+		if tc.name == "overload accepted" && x.Suites[0].Tests != 2 {
+			t.Errorf("accepted overload: want a passing generator case, got %+v", x.Suites[0].Cases)
+		}
+	}
+}

@@ -62,6 +62,7 @@ func Write(dir string, d *reports.Dataset) (*summary.Summary, error) {
 	if len(d.Info.Shards) > 0 && len(d.Info.Checks) > 0 { // a merged run's own checks: their own suite, first
 		all := d.Info
 		all.Shard, all.Shards, all.Error = summary.AllShards, nil, ""
+		all.Interrupted, all.Health = false, reports.Health{} // each shard's suite says these
 		runs = append([]reports.RunInfo{all}, runs...)
 	}
 	x, err := junit.Marshal(junit.Build(name, runs))

@@ -20,7 +20,7 @@ import (
 
 // Default environment variables for credentials and the admin token.
 const (
-	DefaultSecretEnv     = "ROOMBOT_SECRET"
+	DefaultSecretEnv     = "ROOMBOT_SECRET_KEY"
 	DefaultAdminTokenEnv = "ROOMBOT_ADMIN_TOKEN"
 	// DefaultRunsDir is where run directories go when Options.Out is empty.
 	DefaultRunsDir = "runs"
@@ -45,6 +45,9 @@ type Options struct {
 	// Logger receives the embedded service's and the bots' logs (default:
 	// discarded, the run directory has the events).
 	Logger *slog.Logger
+	// AcceptOverload records that an overloaded generator does not make the
+	// run inconclusive (RunInfo.OverloadAccepted).
+	AcceptOverload bool
 }
 
 // Outcome is a finished run: where its report is and how it went.
@@ -88,12 +91,12 @@ func Run(ctx context.Context, c *scenario.Config, o Options) (*Outcome, error) {
 	}
 	tg, err := OpenTarget(ctx, c, o)
 	if err != nil {
-		return nil, err
+		return nil, notCarried(c, o.Out, started, err)
 	}
 	defer tg.Close()
 	host, err := bot.NewHost(bot.WithHostLogger(o.Logger))
 	if err != nil {
-		return nil, fmt.Errorf("%w: bot host: %w", ErrNotCarried, err)
+		return nil, notCarried(c, o.Out, started, fmt.Errorf("%w: bot host: %w", ErrNotCarried, err))
 	}
 	defer host.Close()
 	dir, err := reports.Create(o.Out)
@@ -128,29 +131,30 @@ func Run(ctx context.Context, c *scenario.Config, o Options) (*Outcome, error) {
 	if err := dir.Close(); err != nil {
 		return nil, fmt.Errorf("%w: writing the run directory: %w", ErrNotCarried, err)
 	}
-	return finish(c, o.Out, tg.Name, res)
+	return finish(c, o, tg.Name, res)
 }
 
 // finish evaluates the assertions on the run directory as written (so a
 // later `roombot report` sees the same) and renders the reports.
-func finish(c *scenario.Config, out, targetName string, res *scenario.Result) (*Outcome, error) {
+func finish(c *scenario.Config, o Options, targetName string, res *scenario.Result) (*Outcome, error) {
+	out := o.Out
 	ds, err := reports.Load(out)
 	if err != nil {
 		return nil, fmt.Errorf("%w: reading back the run directory: %w", ErrNotCarried, err)
 	}
 	info := reports.RunInfo{Name: c.Name, Scenario: c.File(), Target: targetName, Seed: c.Seed,
-		Started: res.Started, Ended: res.Ended, Interrupted: res.Interrupted, Health: res.Health}
+		Started: res.Started, Ended: res.Ended, Interrupted: res.Interrupted, Health: res.Health, OverloadAccepted: o.AcceptOverload}
 	ds.Info = info
 	info.Checks = scenario.Evaluate(c, ds)
 	sum, err := render.Finish(out, info)
 	if err != nil {
 		return nil, fmt.Errorf("%w: rendering reports: %w", ErrNotCarried, err)
 	}
-	o := &Outcome{Dir: out, Info: info, Summary: sum, Passed: true}
+	oc := &Outcome{Dir: out, Info: info, Summary: sum, Passed: true}
 	for _, ch := range info.Checks {
-		o.Passed = o.Passed && ch.Passed
+		oc.Passed = oc.Passed && ch.Passed
 	}
-	return o, nil
+	return oc, nil
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
