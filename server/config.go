@@ -270,41 +270,24 @@ func (c Config) withDefaults() (Config, error) {
 // values are configuration errors (zero means the default).
 func (c *Config) limitsWithDefaults() error {
 	var errs []error
-	durs := []struct {
-		name string
-		v    *time.Duration
-		def  time.Duration
-	}{
-		{"EnterTimeout", &c.EnterTimeout, DefaultEnterTimeout},
-		{"MediaTimeout", &c.MediaTimeout, DefaultMediaTimeout},
-		{"AnswerTimeout", &c.AnswerTimeout, DefaultAnswerTimeout},
-	}
-	for _, d := range durs {
-		switch {
-		case *d.v < 0:
-			errs = append(errs, fmt.Errorf("%s must be >= 0, got %v", d.name, *d.v))
-		case *d.v == 0:
-			*d.v = d.def
-		}
-	}
-	ints := []struct {
-		name string
-		v    *int
-		def  int
-	}{
-		{"MaxPendingPerAddr", &c.MaxPendingPerAddr, DefaultMaxPendingPerAddr},
-		{"MaxConns", &c.MaxConns, DefaultMaxConns},
-	}
-	for _, n := range ints {
-		switch {
-		case *n.v < 0:
-			errs = append(errs, fmt.Errorf("%s must be >= 0, got %d", n.name, *n.v))
-		case *n.v == 0:
-			*n.v = n.def
-		}
-	}
+	orDefault(&errs, "EnterTimeout", &c.EnterTimeout, DefaultEnterTimeout)
+	orDefault(&errs, "MediaTimeout", &c.MediaTimeout, DefaultMediaTimeout)
+	orDefault(&errs, "AnswerTimeout", &c.AnswerTimeout, DefaultAnswerTimeout)
+	orDefault(&errs, "MaxPendingPerAddr", &c.MaxPendingPerAddr, DefaultMaxPendingPerAddr)
+	orDefault(&errs, "MaxConns", &c.MaxConns, DefaultMaxConns)
 	if len(errs) > 0 {
 		return fmt.Errorf("%w: %w", ErrConfig, errors.Join(errs...))
 	}
 	return nil
+}
+
+// orDefault sets *v to def when it is zero and records an error when it is
+// negative.
+func orDefault[T int | time.Duration](errs *[]error, name string, v *T, def T) {
+	switch {
+	case *v < 0:
+		*errs = append(*errs, fmt.Errorf("%s must be >= 0, got %v", name, *v))
+	case *v == 0:
+		*v = def
+	}
 }
