@@ -88,7 +88,6 @@ func TestBadInput(t *testing.T) {
 			{`{"type":`, codes.ErrServerUnpack},
 			{`[1,2,3]`, codes.ErrServerUnpack},
 			{`{"type":"teleport","id":4}`, codes.ErrServerInvalidCommand},
-			{`{"type":"enter","id":5,"data":{"roomID":"x"}}`, codes.ErrServerUnpack},
 			{`{"type":"answer","id":6,"data":{"sdp":"v=0"}}`, codes.ErrServerInvalidCommand},
 			{`{"type":"im","id":7,"data":{"kind":"text","text":"hi"}}`, codes.ErrServerInvalidCommand},
 			{`{"type":"offer","id":8,"data":{"sdp":"v=0"}}`, codes.ErrServerInvalidCommand},

@@ -235,8 +235,15 @@ func (c *conn) closing() bool {
 	}
 }
 
-// refuseUndecodable answers a frame Decode refused.
+// refuseUndecodable answers a frame Decode refused. An unreadable enter
+// (before entering) is refused as an enter, so that the client waiting for
+// entered/enterFailed gets its answer.
 func (c *conn) refuseUndecodable(m protocol.Msg, err error) {
+	var de *protocol.DecodeError
+	if m.Type == protocol.TypeEnter && c.part == nil && errors.As(err, &de) {
+		c.refuseEnter(m.ID, refusal(enterFieldCode(de.Field), "%v", err))
+		return
+	}
 	code := codes.ErrServerUnpack
 	if errors.Is(err, protocol.ErrUnknownType) {
 		code = codes.ErrServerInvalidCommand
@@ -255,4 +262,27 @@ func (c *conn) safeHandle(m protocol.Msg) {
 		}
 	}()
 	c.handle(m)
+}
+
+// refuseEnter sends enterFailed (1022 with the cause) and closes (1000).
+func (c *conn) refuseEnter(id uint64, fail *protocol.Error) {
+	c.s.metrics.errors.WithLabelValues(itoa(fail.Code)).Inc()
+	c.send(protocol.TypeEnterFailed, id, &protocol.EnterFailed{Code: codes.EnterRoomFailed, Error: *fail})
+	c.shutdown(websocket.CloseNormalClosure, "enter failed")
+}
+
+// enterFieldCode is the enter refusal code for an unreadable field of
+// Enter: the code of that parameter's validation (docs/protocol.md).
+func enterFieldCode(field string) int {
+	switch field {
+	case "roomID", "strRoomID":
+		return codes.ErrRoomIDInvalid
+	case "sdkAppID":
+		return codes.ErrSDKAppIDInvalid
+	case "userID":
+		return codes.ErrUserIDInvalid
+	case "userSig":
+		return codes.ErrUserSigInvalid
+	}
+	return codes.ErrEnterRoomParamNull // no data, not an object, or another parameter
 }

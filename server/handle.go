@@ -24,9 +24,7 @@ func (c *conn) handle(m protocol.Msg) {
 		}
 		p, fail := c.s.enter(c, m.ID, m.Body.(*protocol.Enter))
 		if fail != nil {
-			c.s.metrics.errors.WithLabelValues(itoa(fail.Code)).Inc()
-			c.send(protocol.TypeEnterFailed, m.ID, &protocol.EnterFailed{Code: codes.EnterRoomFailed, Error: *fail})
-			c.shutdown(websocket.CloseNormalClosure, "enter failed")
+			c.refuseEnter(m.ID, fail)
 			return
 		}
 		c.part = p
