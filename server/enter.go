@@ -25,7 +25,7 @@ func (s *Server) enter(c *conn, id uint64, e *protocol.Enter) (*participant, *pr
 	}
 	anchor := e.Role != protocol.RoleAudience
 	p := &participant{
-		c: c, userID: e.UserID, grant: g, im: e.IM, joined: time.Now(),
+		c: c, userID: e.UserID, grant: g, im: e.IM, joined: time.Now(), audience: !anchor,
 		audioMuted: e.AudioMuted, videoOff: e.VideoOff, recvMode: e.RecvMode,
 		pubs: map[string]*sfu.Publication{}, downs: map[downKey]*sfu.DownTrack{}, remote: map[string]remotePref{},
 	}

@@ -50,7 +50,10 @@ func (c *conn) handle(m protocol.Msg) {
 			return
 		}
 	case protocol.TypeMedia:
-		c.s.setLocalMedia(p, m.Body.(*protocol.Media))
+		if e := c.s.setLocalMedia(p, m.Body.(*protocol.Media)); e != nil {
+			c.fail(m.ID, e)
+			return
+		}
 	case protocol.TypeRemote:
 		if e := c.s.setRemote(p, m.Body.(*protocol.Remote)); e != nil {
 			c.fail(m.ID, e)
