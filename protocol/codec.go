@@ -104,10 +104,10 @@ func Decode(b []byte) (Msg, error) {
 	body := mk()
 	data := bytes.TrimSpace(env.Data)
 	if len(data) == 0 || bytes.Equal(data, []byte("null")) {
-		return m, fmt.Errorf("%w: %s: missing \"data\"", ErrMalformed, env.Type)
+		return m, &DecodeError{Type: env.Type, Reason: `missing "data"`}
 	}
 	if err := json.Unmarshal(data, body); err != nil {
-		return m, fmt.Errorf("%w: %s: %s", ErrMalformed, env.Type, jsonReason(err))
+		return m, &DecodeError{Type: env.Type, Field: jsonField(err), Reason: jsonReason(err)}
 	}
 	m.Body = body
 	return m, nil
@@ -123,11 +123,28 @@ func jsonReason(err error) string {
 		}
 		return fmt.Sprintf("field %q: expected %s, got JSON %s", field, te.Type, te.Value)
 	}
+	var fe *FieldError
+	if asType(err, &fe) {
+		return fe.Error()
+	}
 	var se *json.SyntaxError
 	if asType(err, &se) {
 		return fmt.Sprintf("invalid JSON at byte %d: %v", se.Offset, se)
 	}
 	return err.Error()
+}
+
+// jsonField names the field a json error is about ("" when none).
+func jsonField(err error) string {
+	var te *json.UnmarshalTypeError
+	if asType(err, &te) {
+		return te.Field
+	}
+	var fe *FieldError
+	if asType(err, &fe) {
+		return fe.Field
+	}
+	return ""
 }
 
 func truncate(s string, n int) string {

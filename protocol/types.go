@@ -85,18 +85,22 @@ type Candidate struct {
 	SDPMLineIndex *uint16 `json:"sdpMLineIndex,omitempty"`
 }
 
-// Media is the local audio/video state of the sender.
+// Media is the local audio/video state of the sender. Both fields are
+// required on the wire.
 type Media struct {
 	AudioMuted bool `json:"audioMuted"`
 	VideoOff   bool `json:"videoOff"`
 }
 
 // Remote blocks (false) or unblocks (true) one remote user's audio and video
-// for the sender.
+// for the sender; it outranks the receive mode for that user until Clear.
 type Remote struct {
 	UserID string `json:"userID"`
 	Audio  bool   `json:"audio"`
 	Video  bool   `json:"video"`
+	// Clear drops the choice for UserID (Audio and Video are ignored): the
+	// receive mode applies to that user again.
+	Clear bool `json:"clear,omitempty"`
 }
 
 // RecvMode sets the receive mode (1 all, 2 audio, 3 video, 4 none).

@@ -36,6 +36,27 @@ const (
 	// connection, per second) above which a connection is a flood; bursts
 	// of four seconds' worth pass.
 	DefaultMessageRate = 50.0
+	// DefaultEnterTimeout is how long a new WebSocket may take to enter a
+	// room; a connection that has not entered by then is closed with
+	// protocol.CloseEnterTimeout.
+	DefaultEnterTimeout = 10 * time.Second
+	// DefaultMaxPendingPerAddr bounds the connections from one remote
+	// address (IP) that have not entered yet; more are refused with HTTP 429
+	// before the upgrade. Entered connections do not count: many bots of one
+	// host share an address.
+	DefaultMaxPendingPerAddr = 256
+	// DefaultMaxConns bounds all signaling connections (entered or not);
+	// more are refused with HTTP 503 before the upgrade.
+	DefaultMaxConns = 10000
+	// DefaultMediaTimeout is how long a participant's media connection may
+	// stay silent (no media, RTCP or answered ICE consent check) before it
+	// is declared dead: the participant is closed with
+	// protocol.CloseMediaFailed and the others hear userLeft.
+	DefaultMediaTimeout = 10 * time.Second
+	// DefaultAnswerTimeout is how long the server waits for the answer to
+	// an offer before closing the participant with
+	// protocol.CloseAnswerTimeout.
+	DefaultAnswerTimeout = 10 * time.Second
 	// DefaultSignExpire is the userSig lifetime the signing service issues
 	// when a request gives none.
 	DefaultSignExpire = 24 * time.Hour
@@ -93,6 +114,20 @@ type Config struct {
 	// MessageRate is the flood limit in messages/s per connection
 	// (DefaultMessageRate); a burst of 4 s worth is allowed.
 	MessageRate float64
+	// EnterTimeout bounds the time from the WebSocket upgrade to a
+	// successful enter (DefaultEnterTimeout).
+	EnterTimeout time.Duration
+	// MaxPendingPerAddr bounds not-yet-entered connections per remote IP
+	// (DefaultMaxPendingPerAddr).
+	MaxPendingPerAddr int
+	// MaxConns bounds all signaling connections (DefaultMaxConns).
+	MaxConns int
+	// MediaTimeout is the silence after which a media connection is dead
+	// (DefaultMediaTimeout); ICE failure is detected within it too.
+	MediaTimeout time.Duration
+	// AnswerTimeout bounds the wait for the answer to each server offer
+	// (DefaultAnswerTimeout).
+	AnswerTimeout time.Duration
 	// SignExpire is the lifetime of credentials the signing service
 	// (POST /api/sign) issues (DefaultSignExpire).
 	SignExpire time.Duration
@@ -216,6 +251,9 @@ func (c Config) withDefaults() (Config, error) {
 	if c.MessageRate <= 0 {
 		c.MessageRate = DefaultMessageRate
 	}
+	if err := c.limitsWithDefaults(); err != nil {
+		return c, err
+	}
 	if c.SignExpire <= 0 {
 		c.SignExpire = DefaultSignExpire
 	}
@@ -226,4 +264,30 @@ func (c Config) withDefaults() (Config, error) {
 		c.Now = time.Now
 	}
 	return c, nil
+}
+
+// limitsWithDefaults fills in the connection limits and timeouts; negative
+// values are configuration errors (zero means the default).
+func (c *Config) limitsWithDefaults() error {
+	var errs []error
+	orDefault(&errs, "EnterTimeout", &c.EnterTimeout, DefaultEnterTimeout)
+	orDefault(&errs, "MediaTimeout", &c.MediaTimeout, DefaultMediaTimeout)
+	orDefault(&errs, "AnswerTimeout", &c.AnswerTimeout, DefaultAnswerTimeout)
+	orDefault(&errs, "MaxPendingPerAddr", &c.MaxPendingPerAddr, DefaultMaxPendingPerAddr)
+	orDefault(&errs, "MaxConns", &c.MaxConns, DefaultMaxConns)
+	if len(errs) > 0 {
+		return fmt.Errorf("%w: %w", ErrConfig, errors.Join(errs...))
+	}
+	return nil
+}
+
+// orDefault sets *v to def when it is zero and records an error when it is
+// negative.
+func orDefault[T int | time.Duration](errs *[]error, name string, v *T, def T) {
+	switch {
+	case *v < 0:
+		*errs = append(*errs, fmt.Errorf("%s must be >= 0, got %v", name, *v))
+	case *v == 0:
+		*v = def
+	}
 }

@@ -88,3 +88,15 @@ func FuzzParseConfig(f *testing.F) {
 		}
 	})
 }
+
+func TestConfigLimits(t *testing.T) {
+	c, err := Config{}.withDefaults()
+	if err != nil || c.EnterTimeout != DefaultEnterTimeout || c.MaxPendingPerAddr != DefaultMaxPendingPerAddr ||
+		c.MaxConns != DefaultMaxConns || c.MediaTimeout != DefaultMediaTimeout || c.AnswerTimeout != DefaultAnswerTimeout {
+		t.Fatalf("defaults: %+v %v", c, err)
+	}
+	_, err = Config{EnterTimeout: -1, MaxConns: -2}.withDefaults()
+	if !errors.Is(err, ErrConfig) || !strings.Contains(err.Error(), "EnterTimeout must be >= 0") || !strings.Contains(err.Error(), "MaxConns must be >= 0, got -2") {
+		t.Fatalf("negative limits: %v", err)
+	}
+}

@@ -9,7 +9,8 @@ import (
 )
 
 // enter runs the enter flow of reference §4.3 for one connection: validate,
-// injected faults, signatures, room rules, then membership and media. On
+// signatures, room rules, injected faults (only for an enter that passed
+// everything else), then membership and media. On
 // success the client has been sent entered (1018, with the request id),
 // members (1020) and its first offer; the others have been sent 1031. A
 // refusal changes no room state.
@@ -18,16 +19,13 @@ func (s *Server) enter(c *conn, id uint64, e *protocol.Enter) (*participant, *pr
 	if fail != nil {
 		return nil, fail
 	}
-	if code, msg, ok := s.faults.takeEnter(e.SDKAppID, e.UserID, e.RoomID, e.StrRoomID); ok {
-		return nil, refusal(code, "%s", msg)
-	}
 	a, g, fail := s.authorize(e, rm)
 	if fail != nil {
 		return nil, fail
 	}
 	anchor := e.Role != protocol.RoleAudience
 	p := &participant{
-		c: c, userID: e.UserID, grant: g, im: e.IM, joined: time.Now(),
+		c: c, userID: e.UserID, grant: g, im: e.IM, joined: time.Now(), audience: !anchor,
 		audioMuted: e.AudioMuted, videoOff: e.VideoOff, recvMode: e.RecvMode,
 		pubs: map[string]*sfu.Publication{}, downs: map[downKey]*sfu.DownTrack{}, remote: map[string]remotePref{},
 	}
@@ -75,6 +73,9 @@ func (s *Server) enterLocked(r *room, p *participant, id uint64, upAudio, upVide
 	}
 	if n >= r.app.cfg.MaxMembers {
 		return nil, refusal(codes.ErrExceedsMaxMember, "room %s is full (%d members)", r.name, r.app.cfg.MaxMembers)
+	}
+	if code, msg, ok := s.faults.takeEnter(r.key.app, p.userID, r.key.room.ID, r.key.room.Str); ok {
+		return nil, refusal(code, "%s", msg)
 	}
 	p.room = r
 	peer, err := s.sfu.NewPeer(sfu.PeerConfig{

@@ -65,7 +65,7 @@ func TestEnterForwardLeave(t *testing.T) {
 	ap := startPump(t, a.audio, 50, 100)
 	vt := b.track("alice", "video")
 	at := b.track("alice", "audio")
-	if vt.Track.StreamID() != "alice" || vt.Track.ID() != "video" {
+	if vt.Track.StreamID() != "alice" || vt.Track.ID() != "alice-video" {
 		t.Fatalf("track ids: stream %q track %q", vt.Track.StreamID(), vt.Track.ID())
 	}
 	got, span := readPackets(t, vt.Track, 400, waitFor)

@@ -9,73 +9,76 @@ import (
 	"github.com/roombot/roombot/protocol"
 )
 
-// handle carries out one client message and reports whether to keep reading.
-func (c *conn) handle(m protocol.Msg) bool {
+// handle carries out one client message. A message that ends the session
+// (leave, a refused enter) calls shutdown; serve then discards the rest.
+func (c *conn) handle(m protocol.Msg) {
 	if m.Type == protocol.TypePing {
 		c.send(protocol.TypePong, m.ID, nil)
-		return true
+		return
 	}
 	c.delay()
 	if m.Type == protocol.TypeEnter {
 		if c.part != nil {
 			c.fail(m.ID, refusal(codes.ErrServerInvalidCommand, "already entered room %s as %q", c.part.room.name, c.part.userID))
-			return true
+			return
 		}
 		p, fail := c.s.enter(c, m.ID, m.Body.(*protocol.Enter))
 		if fail != nil {
-			c.s.metrics.errors.WithLabelValues(itoa(fail.Code)).Inc()
-			c.send(protocol.TypeEnterFailed, m.ID, &protocol.EnterFailed{Code: codes.EnterRoomFailed, Error: *fail})
-			c.shutdown(websocket.CloseNormalClosure, "enter failed")
-			return false
+			c.refuseEnter(m.ID, fail)
+			return
 		}
 		c.part = p
-		return true
+		c.enterTimer.Stop()
+		c.s.entered(c)
+		return
 	}
 	p := c.part
 	if p == nil {
 		c.fail(m.ID, refusal(codes.ErrServerInvalidCommand, "%s before enter: enter first", m.Type))
-		return true
+		return
 	}
 	switch m.Type {
 	case protocol.TypeAnswer:
 		if err := p.peer.SetAnswer(m.Body.(*protocol.SDP).SDP); err != nil {
 			c.fail(m.ID, refusal(codes.ErrServerInvalidCommand, "answer: %v", err))
-			return true
+			return
 		}
 	case protocol.TypeCandidate:
 		b := m.Body.(*protocol.Candidate)
 		if err := p.peer.AddCandidate(webrtc.ICECandidateInit{Candidate: b.Candidate, SDPMid: b.SDPMid, SDPMLineIndex: b.SDPMLineIndex}); err != nil {
 			c.fail(m.ID, refusal(codes.ErrServerInvalidCommand, "candidate: %v", err))
-			return true
+			return
 		}
 	case protocol.TypeMedia:
-		c.s.setLocalMedia(p, m.Body.(*protocol.Media))
+		if e := c.s.setLocalMedia(p, m.Body.(*protocol.Media)); e != nil {
+			c.fail(m.ID, e)
+			return
+		}
 	case protocol.TypeRemote:
 		if e := c.s.setRemote(p, m.Body.(*protocol.Remote)); e != nil {
 			c.fail(m.ID, e)
-			return true
+			return
 		}
 	case protocol.TypeRecvMode:
 		if e := c.s.setRecvMode(p, m.Body.(*protocol.RecvMode).Mode); e != nil {
 			c.fail(m.ID, e)
-			return true
+			return
 		}
 	case protocol.TypeIM:
 		if e := c.s.sendIM(p, m.Body.(*protocol.IM)); e != nil {
 			c.fail(m.ID, e)
-			return true
+			return
 		}
 	case protocol.TypeLeave:
 		c.s.leave(p)
 		c.ok(m.ID)
 		c.shutdown(websocket.CloseNormalClosure, "left")
-		return false
+		return
 	default:
 		c.fail(m.ID, refusal(codes.ErrServerInvalidCommand, "%q is not a client request", m.Type))
-		return true
+		return
 	}
 	c.ok(m.ID)
-	return true
 }
 
 // delay applies the admin "slow signaling" fault before a reply.

@@ -7,13 +7,17 @@ import (
 
 // setLocalMedia applies a participant's mute / camera state: its
 // publications stop or resume, and the others hear 1034 (audio) and/or
-// 1033 (video) for what changed.
-func (s *Server) setLocalMedia(p *participant, m *protocol.Media) {
+// 1033 (video) for what changed. An audience member publishes nothing and
+// is refused.
+func (s *Server) setLocalMedia(p *participant, m *protocol.Media) *protocol.Error {
+	if p.audience {
+		return refusal(codes.ErrServerInvalidCommand, "media: an audience member publishes nothing (enter as anchor to announce mute/camera state)")
+	}
 	r := p.room
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if p.gone {
-		return
+		return refusal(codes.ErrServerInvalidCommand, "not in a room")
 	}
 	audioChanged, videoChanged := p.audioMuted != m.AudioMuted, p.videoOff != m.VideoOff
 	p.audioMuted, p.videoOff = m.AudioMuted, m.VideoOff
@@ -39,10 +43,12 @@ func (s *Server) setLocalMedia(p *participant, m *protocol.Media) {
 			o.c.send(protocol.TypeRemoteAudio, 0, &a)
 		}
 	}
+	return nil
 }
 
-// setRemote blocks or unblocks one remote user's audio/video for p.
-// Asking to receive what the ticket does not grant is refused.
+// setRemote blocks or unblocks one remote user's audio/video for p, or
+// clears that choice (recvmode applies again). Asking to receive what the
+// ticket does not grant is refused.
 func (s *Server) setRemote(p *participant, m *protocol.Remote) *protocol.Error {
 	r := p.room
 	r.mu.Lock()
@@ -55,6 +61,11 @@ func (s *Server) setRemote(p *participant, m *protocol.Remote) *protocol.Error {
 	}
 	if r.members[m.UserID] == nil {
 		return refusal(codes.ErrUserIDInvalid, "user %q is not in room %s", m.UserID, r.name)
+	}
+	if m.Clear {
+		delete(p.remote, m.UserID)
+		r.refreshLocked(p)
+		return nil
 	}
 	if m.Audio && !p.grant.recvAudio {
 		return refusal(codes.ErrServerPrivilegeFlag, "privateMapKey lacks the recv-audio bit")

@@ -47,6 +47,7 @@ type participant struct {
 	joined time.Time
 	peer   *sfu.Peer
 
+	audience   bool // entered with role audience: never publishes
 	publishing bool // has upstream m-lines
 	audioMuted bool
 	videoOff   bool

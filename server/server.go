@@ -36,9 +36,11 @@ type Server struct {
 	rooms       map[roomKey]*room
 	users       map[uint32]map[string]map[*participant]struct{}
 	conns       map[*conn]struct{}
+	pending     map[string]int // remote IP → connections not entered yet
 	c2cSeq      uint64
 	closed      bool
 	memberCount atomic.Int64
+	upgrading   int // handshakes in progress, counted against MaxConns
 
 	wg        sync.WaitGroup // connections and background closes
 	stopCtx   func() bool
@@ -57,7 +59,7 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 	s := &Server{
 		cfg: cfg, log: cfg.Logger, apps: map[uint32]*app{},
 		rooms: map[roomKey]*room{}, users: map[uint32]map[string]map[*participant]struct{}{}, conns: map[*conn]struct{}{},
-		adminToken: cfg.AdminToken,
+		pending: map[string]int{}, adminToken: cfg.AdminToken,
 		upgrader: websocket.Upgrader{ReadBufferSize: 4096, WriteBufferSize: 4096,
 			// Any page or tool may speak the protocol: it is a test service.
 			CheckOrigin: func(*http.Request) bool { return true }},
@@ -136,32 +138,79 @@ func (s *Server) MediaAddr() net.Addr { return s.sfu.UDPAddr() }
 func (s *Server) SFUStats() *sfu.Stats { return s.sfu.Stats() }
 
 func (s *Server) handleWS(w http.ResponseWriter, r *http.Request) {
+	addr := remoteIP(r)
 	s.mu.Lock()
-	if s.closed {
+	switch {
+	case s.closed:
 		s.mu.Unlock()
 		http.Error(w, "server closing", http.StatusServiceUnavailable)
 		return
+	case len(s.conns)+s.upgrading >= s.cfg.MaxConns:
+		s.mu.Unlock()
+		s.log.Warn("connection refused: too many connections", "remote", r.RemoteAddr, "limit", s.cfg.MaxConns)
+		http.Error(w, "too many connections", http.StatusServiceUnavailable)
+		return
+	case s.pending[addr] >= s.cfg.MaxPendingPerAddr:
+		s.mu.Unlock()
+		s.log.Warn("connection refused: too many connections from one address that have not entered", "remote", r.RemoteAddr, "limit", s.cfg.MaxPendingPerAddr)
+		http.Error(w, "too many connections from this address that have not entered", http.StatusTooManyRequests)
+		return
 	}
+	// Counted before the upgrade so that concurrent upgrades cannot pass
+	// the caps together.
+	s.pending[addr]++
+	s.upgrading++
 	s.wg.Add(1)
 	s.mu.Unlock()
 	defer s.wg.Done()
 	ws, err := s.upgrader.Upgrade(w, r, nil)
-	if err != nil {
-		return // the upgrader has answered
-	}
-	c := newConn(s, ws)
 	s.mu.Lock()
-	if s.closed {
+	s.upgrading--
+	if err != nil || s.closed {
+		s.unpendLocked(addr)
 		s.mu.Unlock()
-		_ = ws.Close()
-		return
+		if ws != nil {
+			_ = ws.Close()
+		}
+		return // on err the upgrader has answered
 	}
+	c := newConn(s, ws, addr)
+	c.pending = true
 	s.conns[c] = struct{}{}
 	s.mu.Unlock()
 	c.serve()
 	s.mu.Lock()
 	delete(s.conns, c)
+	if c.pending {
+		c.pending = false
+		s.unpendLocked(addr)
+	}
 	s.mu.Unlock()
+}
+
+// entered takes c off the not-entered count of its address.
+func (s *Server) entered(c *conn) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if c.pending {
+		c.pending = false
+		s.unpendLocked(c.addr)
+	}
+}
+
+func (s *Server) unpendLocked(addr string) {
+	if s.pending[addr]--; s.pending[addr] <= 0 {
+		delete(s.pending, addr)
+	}
+}
+
+// remoteIP is the client's IP (no port). Proxy headers are not trusted.
+func remoteIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
 }
 
 // background runs f in a goroutine that Close waits for.

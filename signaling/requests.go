@@ -15,6 +15,9 @@ type SetLocalMedia struct{ AudioMuted, VideoOff bool }
 type SetRemoteMedia struct {
 	UserID       string
 	Audio, Video bool // true = receive
+	// Clear drops this participant's choice for UserID (Audio and Video
+	// are then ignored): the receive mode applies to that user again.
+	Clear bool
 }
 
 // SetRecvMode changes what is received automatically from everyone.

@@ -16,7 +16,7 @@
 //     negotiated; it forwards only while enabled.
 //
 // Track → user mapping for clients: a forwarded track has stream ID = the
-// publisher's userID and track ID = its kind ("audio" or "video").
+// publisher's userID and track ID = "<userID>-<kind>" (e.g. "alice-video").
 //
 // RTCP: NACKs from subscribers are answered from a retransmission buffer on
 // each subscriber leg (pion NACK responder) and never reach the publisher;

@@ -95,8 +95,9 @@ func (d *DownTrack) Unbind(webrtc.TrackLocalContext) error {
 	return nil
 }
 
-// ID implements webrtc.TrackLocal: the kind ("audio"/"video").
-func (d *DownTrack) ID() string { return d.pub.kind }
+// ID implements webrtc.TrackLocal: "<userID>-<kind>" (e.g. "alice-video"),
+// unique within the subscriber's PeerConnection.
+func (d *DownTrack) ID() string { return d.pub.userID + "-" + d.pub.kind }
 
 // RID implements webrtc.TrackLocal (no simulcast).
 func (d *DownTrack) RID() string { return "" }

@@ -6,7 +6,8 @@
 // JoinParams.NewPeerConnection). The server makes every SDP offer; the
 // driver answers, attaching JoinParams.Tracks to the upstream m-lines of the
 // first offer, and trickles its ICE candidates. Remote tracks are matched to
-// users by stream ID (= userID); the track ID is the kind.
+// users by stream ID (= userID) and kinds by the track's kind; the track ID
+// is "<userID>-<kind>".
 //
 // Goroutines per session: the reader (WebSocket → events, SDP), the
 // dispatcher (events → Handler, in order), the heartbeat, and one RTCP

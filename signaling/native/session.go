@@ -144,7 +144,7 @@ func (s *session) Do(ctx context.Context, r signaling.Request) error {
 	case signaling.SetLocalMedia:
 		t, body = protocol.TypeMedia, &protocol.Media{AudioMuted: r.AudioMuted, VideoOff: r.VideoOff}
 	case signaling.SetRemoteMedia:
-		t, body = protocol.TypeRemote, &protocol.Remote{UserID: r.UserID, Audio: r.Audio, Video: r.Video}
+		t, body = protocol.TypeRemote, &protocol.Remote{UserID: r.UserID, Audio: r.Audio, Video: r.Video, Clear: r.Clear}
 	case signaling.SetRecvMode:
 		t, body = protocol.TypeRecvMode, &protocol.RecvMode{Mode: int(r.Mode)}
 	case signaling.SendMessage:
