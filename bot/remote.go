@@ -55,10 +55,13 @@ type analyzer interface {
 
 // rxSnapshot is the analysis of one track since the previous snapshot.
 type rxSnapshot struct {
-	Frames     uint64
-	FPS        float64
-	Freezes    int
-	FreezeMs   float64
+	Frames   uint64
+	FPS      float64
+	Freezes  int
+	FreezeMs float64
+	// JitterMs is RFC 3550 interarrival jitter of the original packets;
+	// nil when none arrived in the interval.
+	JitterMs   *float64
 	E2EMs      *float64
 	AudioLevel *float64
 	Source     string
