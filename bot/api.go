@@ -103,6 +103,7 @@ func mediaEngine() (*webrtc.MediaEngine, error) {
 //
 //	stats (first: sees every packet and every RTCP, so NACK/PLI/FIR counts
 //	       are the ones really sent/received)
+//	→ wire counts (originals, retransmissions, NACKed sequence numbers)
 //	→ keyframe requests (PLI/FIR on our senders → the player jumps to a keyframe)
 //	→ NACK generator (capped) + responder → RTCP sender/receiver reports
 //	→ attributes (outermost reader: one parsed RTP header shared by all)
@@ -124,6 +125,9 @@ func (b *Bot) buildAPI() (*webrtc.API, error) {
 	}
 	sf.OnNewPeerConnection(b.getters.add)
 	ir.Add(sf)
+	// Originals vs retransmissions, and NACKed sequence numbers: inside
+	// the NACK responder so that its resends pass through.
+	ir.Add(b.wire)
 	// Receive-side RTT: reference-time reports written through the stats
 	// interceptor's writer (so it records them) and answered with DLRR.
 	ir.Add(rrtrFactory{every: b.statsEvery})

@@ -34,6 +34,9 @@ type Bot struct {
 	statsEvery time.Duration
 
 	getters statsGetters
+	// wire counts what the bot's senders write (originals and NACK
+	// retransmissions) and what their receivers NACKed; see txCounter.
+	wire *txCounter
 	// bwe feeds the congestion controller's estimate to live encoders
 	// (live bots only; see liveCongestionControl).
 	bwe congestion
@@ -99,6 +102,7 @@ func New(cfg Config, opts ...Option) (*Bot, error) {
 		beauty:     cfg.Beauty,
 		camera:     cfg.Media.Camera,
 		remotes:    map[string]*remoteUser{},
+		wire:       newTxCounter(),
 		stop:       make(chan struct{}),
 		ended:      make(chan struct{}),
 	}

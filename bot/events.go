@@ -89,18 +89,25 @@ func (b *Bot) entered(joinMs float64) {
 func (b *Bot) handle(ev signaling.Event) {
 	switch e := ev.(type) {
 	case signaling.Members:
+		var media []reports.Event
 		for _, m := range e.List {
-			b.addRemote(m, time.Time{})
+			media = append(media, b.addRemote(m, time.Time{})...)
 		}
 		b.emit(reports.Event{Kind: reports.KindRoom, Event: reports.EvMembers, Code: codes.MemberList, Value: float64(len(e.List)),
 			Message: memberNames(e.List)})
+		for _, ev := range media {
+			b.emit(ev)
+		}
 		if max := b.cfg.MaxMembers; max > 0 && len(e.List) > max {
 			b.emit(reports.Event{Kind: reports.KindRoom, Event: reports.EvError, Tag: "error", Code: codes.ErrExceedsMaxMember,
 				Message: fmt.Sprintf("room is full: at most %d members", max+1)})
 		}
 	case signaling.UserEntered:
-		b.addRemote(e.Member, b.now())
+		media := b.addRemote(e.Member, b.now())
 		b.emit(reports.Event{Kind: reports.KindRoom, Event: reports.EvRemoteEntered, Code: codes.RemoteUserEntered, Remote: e.Member.UserID})
+		for _, ev := range media {
+			b.emit(ev)
+		}
 	case signaling.UserLeft:
 		b.removeRemote(e.UserID)
 		b.emit(reports.Event{Kind: reports.KindRoom, Event: reports.EvRemoteLeft, Code: codes.RemoteUserLeft, Remote: e.UserID})

@@ -145,6 +145,9 @@ func (a *analyzerAdapter) Snapshot(now time.Time) rxSnapshot {
 	s := a.an.Snapshot(now)
 	out := rxSnapshot{Frames: s.Delta.Frames, FPS: s.FPS, Freezes: int(s.Delta.Freezes),
 		FreezeMs: float64(s.Delta.FreezeDuration) / float64(time.Millisecond), Source: s.Source}
+	if s.JitterUpdates > 0 {
+		out.JitterMs = ptr(float64(s.Jitter) / float64(time.Millisecond))
+	}
 	if s.Latency.Count > 0 {
 		out.E2EMs = ptr(float64(s.Latency.Mean) / float64(time.Millisecond))
 	}

@@ -22,6 +22,10 @@ type remoteUser struct {
 	// bot (1033 on, or unblocked): a later start of the time to first
 	// frame for a user whose video was off or blocked.
 	videoOnAt time.Time
+	// known: the user's microphone and camera state came from the room
+	// (member list, 1031 or a media change), and 1033/1034 were raised for
+	// it once. A user first seen through its track is not known yet.
+	known bool
 }
 
 // remoteTrack is one received track, its analysis and the counters of the
@@ -51,10 +55,13 @@ type analyzer interface {
 
 // rxSnapshot is the analysis of one track since the previous snapshot.
 type rxSnapshot struct {
-	Frames     uint64
-	FPS        float64
-	Freezes    int
-	FreezeMs   float64
+	Frames   uint64
+	FPS      float64
+	Freezes  int
+	FreezeMs float64
+	// JitterMs is RFC 3550 interarrival jitter of the original packets;
+	// nil when none arrived in the interval.
+	JitterMs   *float64
 	E2EMs      *float64
 	AudioLevel *float64
 	Source     string
@@ -69,20 +76,42 @@ type rxEvents struct {
 }
 
 // addRemote records a member; entered is the time of its 1031, zero for
-// the member list.
-func (b *Bot) addRemote(m signaling.Member, entered time.Time) {
+// the member list. It returns the 1033/1034 events the member's state
+// calls for (see mediaEvents); the caller raises them after its 1020/1031.
+func (b *Bot) addRemote(m signaling.Member, entered time.Time) []reports.Event {
 	b.mu.Lock()
-	defer b.mu.Unlock()
-	if r, ok := b.remotes[m.UserID]; ok {
-		r.member = m
-		if !entered.IsZero() {
-			r.enteredAt = entered
-		}
-		return
+	r, ok := b.remotes[m.UserID]
+	if !ok {
+		r = b.newRemote(signaling.Member{UserID: m.UserID})
+		b.remotes[m.UserID] = r
 	}
-	r := b.newRemote(m)
-	r.enteredAt = entered
-	b.remotes[m.UserID] = r
+	if !entered.IsZero() {
+		r.enteredAt = entered
+	}
+	prev, known := r.member, r.known
+	r.member, r.known = m, true
+	if known && prev.VideoOff && !m.VideoOff {
+		r.videoOnAt = b.now()
+	}
+	b.mu.Unlock()
+	b.expectVideo(m.UserID)
+	return mediaEvents(m.UserID, prev, m, known)
+}
+
+// mediaEvents are the 1033/1034 events for a user whose state went from
+// prev to cur: both when the state was not known before (the doc's "once
+// when first known"), else the ones that changed.
+func mediaEvents(user string, prev, cur signaling.Member, known bool) []reports.Event {
+	var out []reports.Event
+	if !known || prev.VideoOff != cur.VideoOff {
+		out = append(out, reports.Event{Kind: reports.KindRoom, Event: reports.EvRemoteVideo, Code: codes.RemoteVideoState,
+			Remote: user, Track: "video", Message: onOff(!cur.VideoOff)})
+	}
+	if !known || prev.AudioMuted != cur.AudioMuted {
+		out = append(out, reports.Event{Kind: reports.KindRoom, Event: reports.EvRemoteAudio, Code: codes.RemoteAudioState,
+			Remote: user, Track: "audio", Message: onOff(!cur.AudioMuted)})
+	}
+	return out
 }
 
 // newRemote is a remote user received as the receive mode says: what
@@ -109,20 +138,17 @@ func (b *Bot) remoteMedia(e signaling.RemoteMedia) {
 		r = b.newRemote(signaling.Member{UserID: e.UserID})
 		b.remotes[e.UserID] = r
 	}
-	prev := r.member
+	prev, known := r.member, r.known && ok
 	r.member.AudioMuted, r.member.VideoOff = e.AudioMuted, e.VideoOff
+	r.known = true
 	if prev.VideoOff && !e.VideoOff {
 		r.videoOnAt = b.now()
 	}
+	cur := r.member
 	b.mu.Unlock()
 	b.expectVideo(e.UserID)
-	if !ok || prev.VideoOff != e.VideoOff {
-		b.emit(reports.Event{Kind: reports.KindRoom, Event: reports.EvRemoteVideo, Code: codes.RemoteVideoState,
-			Remote: e.UserID, Track: "video", Message: onOff(!e.VideoOff)})
-	}
-	if !ok || prev.AudioMuted != e.AudioMuted {
-		b.emit(reports.Event{Kind: reports.KindRoom, Event: reports.EvRemoteAudio, Code: codes.RemoteAudioState,
-			Remote: e.UserID, Track: "audio", Message: onOff(!e.AudioMuted)})
+	for _, ev := range mediaEvents(e.UserID, prev, cur, known) {
+		b.emit(ev)
 	}
 }
 

@@ -20,20 +20,31 @@ import (
 //
 // It must be registered after the stats interceptor, so that the reports it
 // writes pass through the stats interceptor's RTCP writer and are recorded.
-type rrtrFactory struct{ every time.Duration }
+type rrtrFactory struct {
+	every time.Duration
+	// now and tick are for tests (nil: time.Now and a ticker of every).
+	now  func() time.Time
+	tick <-chan time.Time
+}
 
 func (f rrtrFactory) NewInterceptor(string) (interceptor.Interceptor, error) {
 	every := f.every
 	if every <= 0 { // stats off: still measure, at the default rate
 		every = DefaultStatsInterval
 	}
-	return &rrtr{every: every, ssrcs: map[uint32]struct{}{}, done: make(chan struct{})}, nil
+	now := f.now
+	if now == nil {
+		now = time.Now
+	}
+	return &rrtr{every: every, now: now, tick: f.tick, ssrcs: map[uint32]struct{}{}, done: make(chan struct{})}, nil
 }
 
 // rrtr is one PeerConnection's reference-time reporter.
 type rrtr struct {
 	interceptor.NoOp
 	every time.Duration
+	now   func() time.Time
+	tick  <-chan time.Time // nil: a ticker of every
 
 	mu      sync.Mutex // guards ssrcs and started
 	ssrcs   map[uint32]struct{}
@@ -80,17 +91,24 @@ func (r *rrtr) Close() error {
 
 func (r *rrtr) loop(w interceptor.RTCPWriter) {
 	defer r.wg.Done()
-	t := time.NewTicker(r.every)
-	defer t.Stop()
+	tick := r.tick
+	if tick == nil {
+		t := time.NewTicker(r.every)
+		defer t.Stop()
+		tick = t.C
+	}
 	var pkts []rtcp.Packet
 	for {
 		select {
 		case <-r.done:
 			return
-		case now := <-t.C:
+		case <-tick:
 			pkts = pkts[:0]
-			ntp := media.NTPTime(now)
 			r.mu.Lock()
+			// Stamped when written, not with the tick's time: on a busy
+			// machine the loop runs late, and the server's DLRR counts
+			// from the stamp, so a stale one adds the delay to the RTT.
+			ntp := media.NTPTime(r.now())
 			for ssrc := range r.ssrcs {
 				pkts = append(pkts, &rtcp.ExtendedReport{SenderSSRC: ssrc,
 					Reports: []rtcp.ReportBlock{&rtcp.ReceiverReferenceTimeReportBlock{NTPTimestamp: ntp}}})

@@ -20,6 +20,7 @@ type txCounters struct {
 	remoteLost        int64
 	nacks, plis, firs uint32
 	reports           uint64 // receiver reports seen (RTT measurements)
+	wire              txWireCounts
 }
 
 // statsLoop takes one Sample per interval until Stop.
@@ -80,10 +81,12 @@ func (b *Bot) sample(now time.Time, iv time.Duration) reports.Sample {
 		if st == nil {
 			continue
 		}
-		ts := txTrack(lt, ssrc, st, secs)
+		ts := txTrack(lt, ssrc, st, b.wire.counts(ssrc), secs)
 		s.Tracks = append(s.Tracks, ts)
 		s.TxKbps += ts.Kbps
 		s.TxPackets += ts.Packets
+		s.TxRetransmittedPackets += ts.RetransmittedPackets
+		s.TxRetransmittedKbps += ts.RetransmittedKbps
 		if ts.RTTMs != nil {
 			rtts = append(rtts, *ts.RTTMs)
 		}
@@ -96,10 +99,12 @@ func (b *Bot) sample(now time.Time, iv time.Duration) reports.Sample {
 		snap := rt.an.Snapshot(now)
 		ts.Frames, ts.FPS, ts.Freezes, ts.FreezeMs = snap.Frames, snap.FPS, snap.Freezes, snap.FreezeMs
 		ts.E2EMs, ts.AudioLevel, ts.Source = snap.E2EMs, snap.AudioLevel, snap.Source
+		ts.JitterMs = snap.JitterMs
 		s.Tracks = append(s.Tracks, ts)
 		s.RxKbps += ts.Kbps
 		s.RxPackets += ts.Packets
 		s.RxLost += ts.Lost
+		s.RxRepaired += ts.Repaired
 		s.NACKs += ts.NACKs
 		s.PLIs += ts.PLIs
 		s.FIRs += ts.FIRs
@@ -118,6 +123,7 @@ func (b *Bot) sample(now time.Time, iv time.Duration) reports.Sample {
 			e2es = append(e2es, *ts.E2EMs)
 		}
 	}
+	s.RxExpected = expected
 	if expected > 0 && s.RxLost > 0 {
 		s.RxLossPct = 100 * float64(s.RxLost) / float64(expected)
 	}
@@ -125,32 +131,56 @@ func (b *Bot) sample(now time.Time, iv time.Duration) reports.Sample {
 	return s
 }
 
-// txTrack is one sent track's figures; it advances lt.last.
-func txTrack(lt *localTrack, ssrc uint32, st *stats.Stats, secs float64) reports.TrackSample {
+// txTrack is one sent track's figures; it advances lt.last. Kbps and
+// Packets are everything the RTP stack sent on the track, retransmissions
+// included (W3C bytesSent), before the bot's own emulated impairment
+// (netem) drops any; RetransmittedPackets/Kbps are the NACK resends among
+// them.
+func txTrack(lt *localTrack, ssrc uint32, st *stats.Stats, wire txWireCounts, secs float64) reports.TrackSample {
 	o, ri := st.OutboundRTPStreamStats, st.RemoteInboundRTPStreamStats
 	cur := txCounters{packets: o.PacketsSent, bytes: o.BytesSent, remoteLost: ri.PacketsLost,
-		nacks: o.NACKCount, plis: o.PLICount, firs: o.FIRCount, reports: ri.RoundTripTimeMeasurements}
+		nacks: o.NACKCount, plis: o.PLICount, firs: o.FIRCount, reports: ri.RoundTripTimeMeasurements, wire: wire}
 	prev := lt.last
 	lt.last = cur
 	ts := reports.TrackSample{
 		Dir: reports.Tx, Kind: lt.kind, SSRC: ssrc,
-		Kbps:    kbps(cur.bytes-prev.bytes, secs),
-		Packets: cur.packets - prev.packets,
-		Lost:    cur.remoteLost - prev.remoteLost,
-		NACKs:   uint64(cur.nacks - prev.nacks),
-		PLIs:    uint64(cur.plis - prev.plis),
-		FIRs:    uint64(cur.firs - prev.firs),
+		Kbps:                 kbps(cur.bytes-prev.bytes, secs),
+		Packets:              cur.packets - prev.packets,
+		Lost:                 cur.remoteLost - prev.remoteLost,
+		NACKs:                uint64(cur.nacks - prev.nacks),
+		PLIs:                 uint64(cur.plis - prev.plis),
+		FIRs:                 uint64(cur.firs - prev.firs),
+		RetransmittedPackets: wire.rtxPackets - prev.wire.rtxPackets,
+		RetransmittedKbps:    kbps(wire.rtxBytes-prev.wire.rtxBytes, secs),
+		Nacked:               wire.nacked - prev.wire.nacked,
 	}
 	// The remote's view (RTT, jitter, fraction lost) is reported only for
 	// an interval in which a new receiver report arrived: the interceptor
 	// keeps the last values forever, and repeating them when reports stop
-	// (an outage) would present stale figures as measured.
+	// (an outage) would present stale figures as measured. Loss is
+	// likewise absent without a report, never 0.
 	if cur.reports > prev.reports {
-		ts.LossPct = 100 * ri.FractionLost
+		ts.LossAfterRepairPct = ptr(100 * ri.FractionLost)
+		ts.LossPct = txPathLoss(lt.kind, ri.FractionLost, ts.Nacked, wire.packets-prev.wire.packets)
 		ts.JitterMs = ptr(ri.Jitter * 1000)
 		ts.RTTMs = rtt(ri.RoundTripTime)
 	}
 	return ts
+}
+
+// txPathLoss is a sent track's loss on the path to the receiver, before
+// repair. Video is NACKed (the receiver names every packet it missed), so
+// it is the distinct NACKed sequence numbers over the originals sent; the
+// receiver report's fraction lost counts a repaired packet as received.
+// Audio is not repaired: its fraction lost is the path loss.
+func txPathLoss(kind string, fractionLost float64, nacked, sent uint64) *float64 {
+	if kind != "video" {
+		return ptr(100 * fractionLost)
+	}
+	if sent == 0 {
+		return nil
+	}
+	return ptr(100 * min(1, float64(nacked)/float64(sent)))
 }
 
 // rxTrack fills one received track's interceptor and loss figures; it
@@ -170,11 +200,9 @@ func rxTrack(rt *remoteTrack, st *stats.Stats, secs float64, ts *reports.TrackSa
 	rt.lastLoss = lc
 	ts.Lost = int64(lc.lost - pl.lost)
 	expected = lc.expected - pl.expected
-	if expected > 0 && ts.Lost > 0 {
-		ts.LossPct = 100 * float64(ts.Lost) / float64(expected)
-	}
-	if in.PacketsReceived > 0 {
-		ts.JitterMs = ptr(in.Jitter * 1000)
+	ts.Expected, ts.Repaired = expected, lc.repaired-pl.repaired
+	if expected > 0 {
+		ts.LossPct = ptr(100 * float64(max(ts.Lost, 0)) / float64(expected))
 	}
 	if cur.rtts > prev.rtts { // a new measurement in this interval (see txTrack)
 		ts.RTTMs = rtt(ro.RoundTripTime)

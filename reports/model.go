@@ -56,21 +56,32 @@ type Sample struct {
 	Room     string    `json:"room,omitempty"`
 	Interval float64   `json:"interval_s"`
 
-	TxKbps    float64  `json:"tx_kbps"`
-	RxKbps    float64  `json:"rx_kbps"`
-	TxPackets uint64   `json:"tx_packets"`
-	RxPackets uint64   `json:"rx_packets"`
-	RxLost    int64    `json:"rx_lost"`
-	RxLossPct float64  `json:"rx_loss_pct"`
-	RTTMs     *float64 `json:"rtt_ms,omitempty"`
-	JitterMs  *float64 `json:"jitter_ms,omitempty"`
-	FPS       float64  `json:"fps"`     // received video frames per second, all tracks
-	Freezes   int      `json:"freezes"` // freezes that started in the interval
-	FreezeMs  float64  `json:"freeze_ms"`
-	E2EMs     *float64 `json:"e2e_ms,omitempty"` // mean end-to-end latency
-	NACKs     uint64   `json:"nacks"`            // NACKs sent by this bot
-	PLIs      uint64   `json:"plis"`             // PLIs sent
-	FIRs      uint64   `json:"firs"`             // FIRs sent
+	TxKbps    float64 `json:"tx_kbps"`
+	RxKbps    float64 `json:"rx_kbps"`
+	TxPackets uint64  `json:"tx_packets"`
+	RxPackets uint64  `json:"rx_packets"`
+	RxLost    int64   `json:"rx_lost"`
+	RxLossPct float64 `json:"rx_loss_pct"`
+	// RxExpected is the packets the senders sent (from sequence numbers):
+	// RxLost's denominator. RxPackets also counts retransmissions, so
+	// RxLost/(RxPackets+RxLost) would understate the loss.
+	RxExpected uint64 `json:"rx_expected"`
+	// RxRepaired is packets that arrived after a later one (NACK
+	// retransmissions filling a gap, or reordering).
+	RxRepaired uint64 `json:"rx_repaired"`
+	// TxRetransmittedPackets and TxRetransmittedKbps are the part of
+	// TxPackets and TxKbps that resent packets sent before (NACK repair).
+	TxRetransmittedPackets uint64   `json:"tx_retransmitted_packets"`
+	TxRetransmittedKbps    float64  `json:"tx_retransmitted_kbps"`
+	RTTMs                  *float64 `json:"rtt_ms,omitempty"`
+	JitterMs               *float64 `json:"jitter_ms,omitempty"`
+	FPS                    float64  `json:"fps"`     // received video frames per second, all tracks
+	Freezes                int      `json:"freezes"` // freezes that started in the interval
+	FreezeMs               float64  `json:"freeze_ms"`
+	E2EMs                  *float64 `json:"e2e_ms,omitempty"` // mean end-to-end latency
+	NACKs                  uint64   `json:"nacks"`            // NACKs sent by this bot
+	PLIs                   uint64   `json:"plis"`             // PLIs sent
+	FIRs                   uint64   `json:"firs"`             // FIRs sent
 
 	Tracks []TrackSample `json:"tracks,omitempty"`
 
@@ -91,26 +102,40 @@ const (
 // TrackSample is the statistics of one sent or received track over the
 // Sample's interval.
 type TrackSample struct {
-	Dir        Direction `json:"dir"`
-	Kind       string    `json:"kind"` // "audio" or "video"
-	Remote     string    `json:"remote,omitempty"`
-	SSRC       uint32    `json:"ssrc"`
-	Kbps       float64   `json:"kbps"`
-	Packets    uint64    `json:"packets"`
-	Lost       int64     `json:"lost"`
-	LossPct    float64   `json:"loss_pct"`
-	JitterMs   *float64  `json:"jitter_ms,omitempty"`
-	RTTMs      *float64  `json:"rtt_ms,omitempty"`
-	Frames     uint64    `json:"frames,omitempty"`
-	FPS        float64   `json:"fps,omitempty"`
-	Freezes    int       `json:"freezes,omitempty"`
-	FreezeMs   float64   `json:"freeze_ms,omitempty"`
-	E2EMs      *float64  `json:"e2e_ms,omitempty"`
-	AudioLevel *float64  `json:"audio_level,omitempty"` // 0 (loudest) … 127 dBov, RFC 6464
-	NACKs      uint64    `json:"nacks"`                 // rx: sent; tx: received
-	PLIs       uint64    `json:"plis"`
-	FIRs       uint64    `json:"firs"`
-	Source     string    `json:"source,omitempty"` // rx video: fixture camera recognised ("front", "back")
+	Dir     Direction `json:"dir"`
+	Kind    string    `json:"kind"` // "audio" or "video"
+	Remote  string    `json:"remote,omitempty"`
+	SSRC    uint32    `json:"ssrc"`
+	Kbps    float64   `json:"kbps"`
+	Packets uint64    `json:"packets"`
+	Lost    int64     `json:"lost"`
+	// LossPct is path loss before any repair, nil when not measured in
+	// the interval. rx: Lost/Expected from sequence numbers. tx: audio,
+	// the receiver report's fraction lost; video, NACKed/sent originals.
+	LossPct *float64 `json:"loss_pct,omitempty"`
+	// LossAfterRepairPct (tx) is the receiver report's fraction lost:
+	// what NACK repair left lost. nil without a new report.
+	LossAfterRepairPct *float64 `json:"loss_after_repair_pct,omitempty"`
+	Expected           uint64   `json:"expected,omitempty"` // rx: packets sent (sequence numbers)
+	Repaired           uint64   `json:"repaired,omitempty"` // rx: packets that filled a gap
+	// RetransmittedPackets / RetransmittedKbps (tx) are the part of
+	// Packets / Kbps that were NACK retransmissions; Nacked (tx) the
+	// distinct sequence numbers the receiver NACKed.
+	RetransmittedPackets uint64   `json:"retransmitted_packets,omitempty"`
+	RetransmittedKbps    float64  `json:"retransmitted_kbps,omitempty"`
+	Nacked               uint64   `json:"nacked,omitempty"`
+	JitterMs             *float64 `json:"jitter_ms,omitempty"`
+	RTTMs                *float64 `json:"rtt_ms,omitempty"`
+	Frames               uint64   `json:"frames,omitempty"`
+	FPS                  float64  `json:"fps,omitempty"`
+	Freezes              int      `json:"freezes,omitempty"`
+	FreezeMs             float64  `json:"freeze_ms,omitempty"`
+	E2EMs                *float64 `json:"e2e_ms,omitempty"`
+	AudioLevel           *float64 `json:"audio_level,omitempty"` // 0 (loudest) … 127 dBov, RFC 6464
+	NACKs                uint64   `json:"nacks"`                 // rx: sent; tx: received
+	PLIs                 uint64   `json:"plis"`
+	FIRs                 uint64   `json:"firs"`
+	Source               string   `json:"source,omitempty"` // rx video: fixture camera recognised ("front", "back")
 }
 
 // Sink receives a run's events and samples as they happen. Implementations

@@ -30,6 +30,7 @@ type Analyzer struct {
 	mu  sync.Mutex // guards everything below
 	ext media.Extensions
 	seq seqTracker
+	jit jitterEst
 	tot Counts // cumulative
 
 	// current frame
@@ -57,6 +58,8 @@ type Analyzer struct {
 	source string
 	prev   Counts    // totals at the last snapshot
 	prevAt time.Time // time of the last snapshot
+	// prevJitterUpdates is jit.updates at the last snapshot.
+	prevJitterUpdates uint64
 }
 
 // freezeWindow is the number of frame intervals the W3C rule averages.
@@ -95,7 +98,9 @@ func (a *Analyzer) Observe(h *rtp.Header, payload []byte, arrival time.Time) {
 	a.mu.Lock()
 	a.tot.Packets++
 	a.tot.Bytes += uint64(len(payload))
-	a.seq.add(h.SequenceNumber)
+	if a.seq.add(h.SequenceNumber) == seqNewest {
+		a.jit.add(h.Timestamp, units(arrival.Sub(a.start), a.clock))
+	}
 
 	var capture uint64
 	if id := a.ext.AbsCaptureTime; id != 0 {

@@ -44,7 +44,11 @@ func (a *Analyzer) fire(ev *events) {
 // freeze-start events.
 func (a *Analyzer) CheckFreeze(now time.Time) bool {
 	a.mu.Lock()
-	if !a.video || a.frozen || a.idle || a.firstFrame.IsZero() || a.nIntervals < minFreezeSamples {
+	// While resync is pending (video was switched back on and its first
+	// frame has not come) no gap is being measured: the last frame is from
+	// before the pause, and a check then would date a freeze to it that no
+	// frame ever ends (the first frame only restarts the measurement).
+	if !a.video || a.frozen || a.idle || a.resync || a.firstFrame.IsZero() || a.nIntervals < minFreezeSamples {
 		a.mu.Unlock()
 		return false
 	}
@@ -68,10 +72,20 @@ func (a *Analyzer) CheckFreeze(now time.Time) bool {
 // unexpected interruption, so no gap is measured across a signalled pause:
 // the first frame after Expect(true) starts a fresh interval. A freeze
 // already ongoing when frames stop being expected ends at now and counts:
-// the stream stalled before the signal came.
+// the stream stalled before the signal came. A frame still incomplete at
+// Expect(true) is abandoned (never counted), and no freeze is checked for
+// between Expect(true) and the first frame after it.
 func (a *Analyzer) Expect(on bool, now time.Time) {
 	var ev events
 	a.mu.Lock()
+	if a.video && on && a.idle && a.frameInit && !a.curDone {
+		// A frame still incomplete when the video resumes is abandoned,
+		// not counted: the rest of it was never sent (the stream stopped
+		// mid-frame), and completing it when the next frame begins would
+		// restart the measurement from a time before the pause, so that
+		// the first new frame looked like the end of a freeze.
+		a.curDone = true
+	}
 	switch {
 	case !on && !a.idle:
 		a.idle = true

@@ -17,15 +17,21 @@ type seqTracker struct {
 	seen     [seqWindow / 64]uint64
 }
 
-// add records a packet and reports whether it was new (not a duplicate and
-// not beyond the window).
-func (t *seqTracker) add(seq uint16) bool {
+// arrival classes of add.
+const (
+	seqNewest = iota // advanced the highest sequence number: an original packet
+	seqOlder         // new, but older than the highest: a repair or reordering
+	seqOld           // a duplicate or beyond the window: ignored
+)
+
+// add records a packet and reports its class (seqNewest, seqOlder, seqOld).
+func (t *seqTracker) add(seq uint16) int {
 	if !t.init {
 		t.init = true
 		t.base, t.highest = int64(seq), int64(seq)
 		t.set(int64(seq))
 		t.received = 1
-		return true
+		return seqNewest
 	}
 	// Interpret seq as the value closest to the highest seen: this handles
 	// wrap-around in both directions and reordering within ±32767.
@@ -43,23 +49,23 @@ func (t *seqTracker) add(seq uint16) bool {
 		t.highest = ext
 		t.set(ext)
 		t.received++
-		return true
+		return seqNewest
 	case t.highest-ext >= seqWindow:
 		t.late++
-		return false
+		return seqOld
 	case ext < t.base:
 		// Reordered before the first packet seen: the stream began earlier.
 		t.base = ext
 		t.set(ext)
 		t.received++
-		return true
+		return seqOlder
 	case t.isSet(ext):
 		t.dups++
-		return false
+		return seqOld
 	default:
 		t.set(ext)
 		t.received++
-		return true
+		return seqOlder
 	}
 }
 

@@ -115,6 +115,12 @@ type Snapshot struct {
 	Source string
 	// Frozen reports an ongoing freeze (no frame for the freeze threshold).
 	Frozen bool
+	// Jitter is the RFC 3550 interarrival jitter of the original packets
+	// (retransmissions and reordered packets left out), and JitterUpdates
+	// how many packets updated it in the interval: with none, Jitter is
+	// not a measurement of the interval.
+	Jitter        time.Duration
+	JitterUpdates uint64
 }
 
 // Snapshot returns the state at now and starts a new interval. It also runs
@@ -142,6 +148,11 @@ func (a *Analyzer) Snapshot(now time.Time) Snapshot {
 		s.AudioLevel = linear[a.level.last&0x7F]
 		s.AudioLevelMean = a.level.sum / float64(a.level.n)
 	}
+	if a.clock > 0 {
+		s.Jitter = time.Duration(a.jit.j / a.clock * float64(time.Second))
+	}
+	s.JitterUpdates = a.jit.updates - a.prevJitterUpdates
+	a.prevJitterUpdates = a.jit.updates
 	a.prev, a.prevAt = a.tot, now
 	a.lat, a.level = latency{}, levelAcc{}
 	return s

@@ -61,7 +61,7 @@ func fixture(bots, per, secs int) *reports.Dataset {
 			}
 			d.Samples = append(d.Samples, reports.Sample{Time: at(float64(s)), User: user, Room: room, Interval: 1,
 				TxKbps: 800 + float64((b*13+s*7)%200), RxKbps: float64(per-1) * (780 + float64((b+s)%90)), TxPackets: 90, RxPackets: 85,
-				RxLost: int64(loss), RxLossPct: loss, RTTMs: &rtt, JitterMs: &jit, FPS: 24 + float64((b+s)%7), Freezes: fr, E2EMs: e2e})
+				RxLost: int64(loss), RxExpected: 85 + uint64(loss), RxLossPct: loss, RTTMs: &rtt, JitterMs: &jit, FPS: 24 + float64((b+s)%7), Freezes: fr, E2EMs: e2e})
 		}
 	}
 	ev(float64(secs), "", "", reports.KindRun, reports.EvRunEnd, 0, 0, "")

@@ -44,6 +44,7 @@ type statsAcc struct {
 	freezes, freezeMs, freezeDur        values
 	freezeN                             int
 	txPk, rxPk, lost, nacks, plis, firs int64
+	expected, repaired, txRtx           int64
 }
 
 func (a *statsAcc) sample(s reports.Sample) {
@@ -77,6 +78,9 @@ func (a *statsAcc) sample(s reports.Sample) {
 	a.txPk += int64(s.TxPackets)
 	a.rxPk += int64(s.RxPackets)
 	a.lost += s.RxLost
+	a.expected += int64(s.RxExpected)
+	a.repaired += int64(s.RxRepaired)
+	a.txRtx += int64(s.TxRetransmittedPackets)
 	a.nacks += int64(s.NACKs)
 	a.plis += int64(s.PLIs)
 	a.firs += int64(s.FIRs)
@@ -92,9 +96,12 @@ func (a *statsAcc) result() Stats {
 	s := Stats{Samples: a.n, TxKbps: NewDist(a.tx), RxKbps: NewDist(a.rx), LossPct: NewDist(a.loss),
 		JitterMs: NewDist(a.jitter), RTTMs: NewDist(a.rtt), FPS: NewDist(a.fps), E2EMs: NewDist(a.e2e),
 		Freezes: NewDist(a.freezes), FreezeMs: NewDist(a.freezeMs), FreezeDur: NewDist(a.freezeDur), FreezeN: a.freezeN,
-		TxPackets: a.txPk, RxPackets: a.rxPk, RxLost: a.lost, NACKs: a.nacks, PLIs: a.plis, FIRs: a.firs}
-	if a.rxPk+a.lost > 0 && a.lost >= 0 {
-		r := 100 * float64(a.lost) / float64(a.rxPk+a.lost)
+		TxPackets: a.txPk, RxPackets: a.rxPk, RxLost: a.lost, NACKs: a.nacks, PLIs: a.plis, FIRs: a.firs,
+		RxExpected: a.expected, RxRepaired: a.repaired, TxRetransmitted: a.txRtx}
+	// Received packets include retransmissions: only the expected count
+	// (from sequence numbers) is the loss's denominator.
+	if a.expected > 0 && a.lost >= 0 {
+		r := 100 * float64(a.lost) / float64(a.expected)
 		s.RxLossRate = &r
 	}
 	return s

@@ -29,3 +29,23 @@ func TestLossAndFrameRateFigures(t *testing.T) {
 		t.Errorf("fps %+v, want per-track figures 30 and 20", s.Stats.FPS)
 	}
 }
+
+// The run's loss rate is lost over expected (sequence numbers): the NACK
+// retransmissions among the received packets are not originals that
+// arrived. At 20 % path loss, 1000 sent, 200 lost, 800 arrived first time
+// and 180 retransmissions repaired most of the rest: 20 %, not
+// 200/(980+200) = 16.9 % (the bug: retransmissions counted as received).
+func TestLossRateCountsRetransmissionsApart(t *testing.T) {
+	t0 := time.Unix(1_700_000_000, 0)
+	d := &reports.Dataset{Samples: []reports.Sample{
+		{Time: t0, User: "a", RxPackets: 490, RxExpected: 500, RxLost: 100, RxRepaired: 90, RxLossPct: 20},
+		{Time: t0.Add(time.Second), User: "a", RxPackets: 490, RxExpected: 500, RxLost: 100, RxRepaired: 90, RxLossPct: 20},
+	}}
+	s := Compute(d)
+	if s.Stats.RxLossRate == nil || *s.Stats.RxLossRate != 20 {
+		t.Fatalf("rx_loss_rate_pct %v, want 20", s.Stats.RxLossRate)
+	}
+	if s.Stats.RxExpected != 1000 || s.Stats.RxRepaired != 180 {
+		t.Errorf("expected %d repaired %d, want 1000 and 180", s.Stats.RxExpected, s.Stats.RxRepaired)
+	}
+}

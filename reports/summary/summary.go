@@ -76,25 +76,31 @@ type NameCount struct {
 // Stats aggregates Samples: each Dist is over bot-seconds (one value per
 // Sample that measured the figure), totals sum the samples.
 type Stats struct {
-	Samples    int      `json:"samples"`
-	TxKbps     Dist     `json:"tx_kbps"`
-	RxKbps     Dist     `json:"rx_kbps"`
-	LossPct    Dist     `json:"rx_loss_pct"`
-	JitterMs   Dist     `json:"jitter_ms"`
-	RTTMs      Dist     `json:"rtt_ms"`
-	FPS        Dist     `json:"fps"`
-	E2EMs      Dist     `json:"e2e_ms"`
-	Freezes    Dist     `json:"freezes_per_sample"`
-	FreezeMs   Dist     `json:"freeze_ms_per_sample"`
-	FreezeDur  Dist     `json:"freeze_duration_ms"` // freeze_end events' Value
-	FreezeN    int      `json:"freezes"`            // sum of Sample.Freezes
-	TxPackets  int64    `json:"tx_packets"`
-	RxPackets  int64    `json:"rx_packets"`
-	RxLost     int64    `json:"rx_lost"`
-	NACKs      int64    `json:"nacks"`
-	PLIs       int64    `json:"plis"`
-	FIRs       int64    `json:"firs"`
-	RxLossRate *float64 `json:"rx_loss_rate_pct"` // lost / (received + lost) over the run; null without packets
+	Samples         int   `json:"samples"`
+	TxKbps          Dist  `json:"tx_kbps"`
+	RxKbps          Dist  `json:"rx_kbps"`
+	LossPct         Dist  `json:"rx_loss_pct"`
+	JitterMs        Dist  `json:"jitter_ms"`
+	RTTMs           Dist  `json:"rtt_ms"`
+	FPS             Dist  `json:"fps"`
+	E2EMs           Dist  `json:"e2e_ms"`
+	Freezes         Dist  `json:"freezes_per_sample"`
+	FreezeMs        Dist  `json:"freeze_ms_per_sample"`
+	FreezeDur       Dist  `json:"freeze_duration_ms"` // freeze_end events' Value
+	FreezeN         int   `json:"freezes"`            // sum of Sample.Freezes
+	TxPackets       int64 `json:"tx_packets"`
+	RxPackets       int64 `json:"rx_packets"`
+	RxLost          int64 `json:"rx_lost"`
+	RxExpected      int64 `json:"rx_expected"`              // packets the senders sent (sequence numbers)
+	RxRepaired      int64 `json:"rx_repaired"`              // packets that filled a gap (NACK repair)
+	TxRetransmitted int64 `json:"tx_retransmitted_packets"` // part of tx_packets
+	NACKs           int64 `json:"nacks"`
+	PLIs            int64 `json:"plis"`
+	FIRs            int64 `json:"firs"`
+	// RxLossRate is rx_lost / rx_expected over the run: path loss, a
+	// retransmission is not counted as received. null when nothing was
+	// expected (or the stream predates rx_expected).
+	RxLossRate *float64 `json:"rx_loss_rate_pct"`
 }
 
 // Checks are the assertion results of RunInfo.Checks (of every shard when

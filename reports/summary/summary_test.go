@@ -53,9 +53,9 @@ func fixture() *reports.Dataset {
 		{Time: t0.Add(4 * time.Second), Kind: reports.KindRun, Event: reports.EvDropped, Value: 3, Message: "writer dropped 3 lines"},
 	}
 	d.Samples = []reports.Sample{
-		{Time: t0.Add(1 * time.Second), User: "u1", Room: "1001", TxKbps: 100, RxKbps: 10, RTTMs: ptr(20), RxPackets: 90, RxLost: 10, Freezes: 1},
+		{Time: t0.Add(1 * time.Second), User: "u1", Room: "1001", TxKbps: 100, RxKbps: 10, RTTMs: ptr(20), RxPackets: 90, RxExpected: 100, RxLost: 10, Freezes: 1},
 		{Time: t0.Add(1 * time.Second), User: "u2", Room: "1001", TxKbps: 300, RxKbps: 30},
-		{Time: t0.Add(2 * time.Second), User: "u1", Room: "1001", TxKbps: 200, RxKbps: 20, RTTMs: ptr(40), RxPackets: 100},
+		{Time: t0.Add(2 * time.Second), User: "u1", Room: "1001", TxKbps: 200, RxKbps: 20, RTTMs: ptr(40), RxPackets: 100, RxExpected: 100},
 	}
 	return d
 }

@@ -13,7 +13,8 @@
 //   - DownTrack: one publication as sent to one subscriber. It rewrites SSRC,
 //     payload type, sequence numbers (contiguous across the packets it did not
 //     forward) and header-extension IDs to what the subscriber's leg
-//     negotiated; it forwards only while enabled.
+//     negotiated; it forwards only while enabled and not held, and starts or
+//     stops only at a frame's first packet (never half a frame).
 //
 // Track → user mapping for clients: a forwarded track has stream ID = the
 // publisher's userID and track ID = "<userID>-<kind>" (e.g. "alice-video").

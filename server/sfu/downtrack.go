@@ -38,6 +38,14 @@ type DownTrack struct {
 	// Owned by the forwarding goroutine.
 	sent   bool   // at least one packet went out
 	offset uint16 // packets not forwarded since the first: keeps sequence numbers contiguous
+	// Forwarding starts and stops on frame boundaries: fwd is decided at
+	// the first packet of each frame (a newer RTP timestamp than lastTS)
+	// and holds for the frame's other packets. A hold or disable that came
+	// mid-frame would otherwise forward half a frame, which the renumbering
+	// hides from the subscriber as if it were whole.
+	fwd    bool
+	tsInit bool
+	lastTS uint32
 	hdr    rtp.Header
 	exts   [4]rtp.Extension
 }
@@ -108,13 +116,17 @@ func (d *DownTrack) StreamID() string { return d.pub.userID }
 // Kind implements webrtc.TrackLocal.
 func (d *DownTrack) Kind() webrtc.RTPCodecType { return d.pub.track.Kind() }
 
-// write forwards one packet unless held or disabled, and reports whether it
-// did. Only the forwarding goroutine calls it, so d.hdr and d.exts are reused
+// write forwards one packet unless held or disabled (decided per frame, see
+// DownTrack.fwd), and reports whether it did. Only the forwarding goroutine calls it, so d.hdr and d.exts are reused
 // for every packet (pion's writer marshals before returning).
 func (d *DownTrack) write(pkt *rtp.Packet, hold bool) bool {
 	b := d.bound.Load()
+	if ts := pkt.Timestamp; !d.tsInit || (ts != d.lastTS && ts-d.lastTS < 1<<31) {
+		d.tsInit, d.lastTS = true, ts
+		d.fwd = b != nil && !hold && d.enabled.Load()
+	}
 	// Padding-only packets (bandwidth probes) are leg-local: not forwarded.
-	if b == nil || hold || !d.enabled.Load() || len(pkt.Payload) == 0 {
+	if b == nil || !d.fwd || len(pkt.Payload) == 0 {
 		if d.sent {
 			d.offset++ // the subscriber sees no gap for what we chose not to send
 		}

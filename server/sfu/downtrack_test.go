@@ -112,3 +112,56 @@ func BenchmarkDownTrackWrite(b *testing.B) {
 		d.write(p, false)
 	}
 }
+
+// TestDownTrackHoldsOnFrameBoundaries: camera off (hold) or a disable that
+// comes mid-frame lets the frame finish, and forwarding resumes only at the
+// first packet of a frame. Before, a hold after a keyframe's first packet
+// forwarded that packet alone, and the renumbering made the half frame look
+// whole to the subscriber (issue 8, item 26a).
+func TestDownTrackHoldsOnFrameBoundaries(t *testing.T) {
+	t.Parallel()
+	c := &capture{}
+	e := &Engine{}
+	d := newDownTrack(e, &Publication{peer: &Peer{e: e}, userID: "alice", kind: "video"})
+	d.bound.Store(&binding{ssrc: 1111, pt: 96, w: c})
+	d.enabled.Store(true)
+	seq := uint16(500)
+	// frame sends the 5 packets of a frame with timestamp ts, held from
+	// packet holdFrom to holdTo-1, and returns how many went out.
+	frame := func(ts uint32, holdFrom, holdTo int) (out int) {
+		for k := 0; k < 5; k++ {
+			p := &rtp.Packet{Header: rtp.Header{Version: 2, SequenceNumber: seq, Timestamp: ts, Marker: k == 4}, Payload: []byte{1}}
+			seq++
+			if d.write(p, k >= holdFrom && k < holdTo) {
+				out++
+			}
+		}
+		return out
+	}
+	if got := frame(3000, 0, 0); got != 5 {
+		t.Fatalf("first frame: %d of 5 forwarded", got)
+	}
+	// Camera off after the keyframe's first packet: the whole frame goes.
+	if got := frame(6000, 1, 5); got != 5 {
+		t.Fatalf("hold mid-frame: %d of 5 forwarded, want the whole frame", got)
+	}
+	last := c.hdr.SequenceNumber
+	if got := frame(9000, 0, 5); got != 0 {
+		t.Fatalf("held frame: %d forwarded", got)
+	}
+	// Camera on after a frame's first packet: none of that frame goes.
+	if got := frame(12000, 0, 1); got != 0 {
+		t.Fatalf("resume mid-frame: %d packets of a frame whose start was held went out", got)
+	}
+	if got := frame(15000, 0, 0); got != 5 {
+		t.Fatalf("frame after resume: %d of 5 forwarded", got)
+	}
+	if first := c.hdr.SequenceNumber - 4; first != last+1 {
+		t.Fatalf("after the pause the subscriber's sequence goes %d → %d", last, first)
+	}
+	// A subscriber's own disable is frame-aligned too.
+	d.enabled.Store(false)
+	if got := frame(18000, 0, 0); got != 0 {
+		t.Fatalf("disabled: %d forwarded", got)
+	}
+}
