@@ -5,42 +5,39 @@ import (
 	"time"
 )
 
-// DefaultRateQueue is how much sending time a rate-capped socket queues
+// DefaultRateQueue is how much sending time a rate-capped link queues
 // before it drops new datagrams (tail drop), as a router's buffer would.
 const DefaultRateQueue = 200 * time.Millisecond
 
-// rateLink is a bottleneck link of a fixed rate in front of one socket: a
+// rateLink is a bottleneck link in front of one socket direction: a
 // datagram leaves when the ones before it have been serialised at the
-// link's rate, so sending faster than the rate builds a queue (delay
+// link's rate, so traffic faster than the rate builds a queue (delay
 // grows) until the queue holds more than maxQueue of sending time and new
-// datagrams are dropped. It is a token bucket with no burst allowance.
+// datagrams are dropped. It is a token bucket with no burst allowance. The
+// rate and queue bound come with each datagram, so they can change at run
+// time.
 type rateLink struct {
-	bps      float64
-	maxQueue time.Duration
-
 	mu   sync.Mutex
 	free time.Time // when the link will have sent everything admitted
 }
 
-func newRateLink(bps int, maxQueue time.Duration) *rateLink {
+// admit returns how long after now a datagram of n bytes has left a link
+// of bps bits per second whose queue holds at most maxQueue (0:
+// DefaultRateQueue) of sending time, or false if the queue is full and it
+// is dropped.
+func (l *rateLink) admit(now time.Time, n, bps int, maxQueue time.Duration) (time.Duration, bool) {
 	if maxQueue <= 0 {
 		maxQueue = DefaultRateQueue
 	}
-	return &rateLink{bps: float64(bps), maxQueue: maxQueue}
-}
-
-// admit returns how long after now a datagram of n bytes has left the link,
-// or false if the queue is full and it is dropped.
-func (l *rateLink) admit(now time.Time, n int) (time.Duration, bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	start := l.free
 	if start.Before(now) {
 		start = now
 	}
-	if start.Sub(now) > l.maxQueue {
+	if start.Sub(now) > maxQueue {
 		return 0, false
 	}
-	l.free = start.Add(time.Duration(float64(n*8) / l.bps * float64(time.Second)))
+	l.free = start.Add(time.Duration(float64(n*8) / float64(bps) * float64(time.Second)))
 	return l.free.Sub(now), true
 }

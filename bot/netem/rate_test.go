@@ -10,21 +10,27 @@ import (
 // link's rate, and the queue drops beyond its bound.
 func TestRateLinkAdmit(t *testing.T) {
 	t.Parallel()
-	l := newRateLink(80_000, 200*time.Millisecond) // 1000 bytes = 100 ms
+	var l rateLink // 80 kbit/s: 1000 bytes = 100 ms
+	admit := func(now time.Time, n int) (time.Duration, bool) { return l.admit(now, n, 80_000, 200*time.Millisecond) }
 	now := time.Unix(1000, 0)
 	for i, want := range []time.Duration{100, 200, 300} {
-		d, ok := l.admit(now, 1000)
+		d, ok := admit(now, 1000)
 		if !ok || d != want*time.Millisecond {
 			t.Fatalf("datagram %d: wait %v ok %v, want %v ms", i, d, ok, want)
 		}
 	}
-	if _, ok := l.admit(now, 1000); ok {
+	if _, ok := admit(now, 1000); ok {
 		t.Fatal("a datagram behind 300 ms of queue (bound 200 ms) was admitted")
 	}
-	if d, ok := l.admit(now.Add(time.Second), 1000); !ok || d != 100*time.Millisecond {
+	if d, ok := admit(now.Add(time.Second), 1000); !ok || d != 100*time.Millisecond {
 		t.Fatalf("after the queue drained: wait %v ok %v, want 100 ms", d, ok)
 	}
-	if newRateLink(1, 0).maxQueue != DefaultRateQueue {
+	// A zero bound is DefaultRateQueue (200 ms): 300 ms of queue drops.
+	var z rateLink
+	for range 3 {
+		z.admit(now, 1000, 80_000, 0)
+	}
+	if _, ok := z.admit(now, 1000, 80_000, 0); ok {
 		t.Fatal("a zero queue bound does not default to DefaultRateQueue")
 	}
 }
