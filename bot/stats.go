@@ -97,7 +97,7 @@ func (b *Bot) sample(now time.Time, iv time.Duration) reports.Sample {
 			expected += rxTrack(rt, st, secs, &ts)
 		}
 		snap := rt.an.Snapshot(now)
-		ts.Frames, ts.FPS, ts.Freezes, ts.FreezeMs = snap.Frames, snap.FPS, snap.Freezes, snap.FreezeMs
+		ts.Frames, ts.Undecodable, ts.FPS, ts.Freezes, ts.FreezeMs = snap.Frames, snap.Undecodable, snap.FPS, snap.Freezes, snap.FreezeMs
 		ts.E2EMs, ts.AudioLevel, ts.Source = snap.E2EMs, snap.AudioLevel, snap.Source
 		ts.JitterMs = snap.JitterMs
 		s.Tracks = append(s.Tracks, ts)
@@ -110,6 +110,7 @@ func (b *Bot) sample(now time.Time, iv time.Duration) reports.Sample {
 		s.FIRs += ts.FIRs
 		if rt.kind == "video" {
 			s.FPS += ts.FPS
+			s.Undecodable += ts.Undecodable
 		}
 		s.Freezes += ts.Freezes
 		s.FreezeMs += ts.FreezeMs

@@ -75,13 +75,16 @@ type Sample struct {
 	TxRetransmittedKbps    float64  `json:"tx_retransmitted_kbps"`
 	RTTMs                  *float64 `json:"rtt_ms,omitempty"`
 	JitterMs               *float64 `json:"jitter_ms,omitempty"`
-	FPS                    float64  `json:"fps"`     // received video frames per second, all tracks
-	Freezes                int      `json:"freezes"` // freezes that started in the interval
-	FreezeMs               float64  `json:"freeze_ms"`
-	E2EMs                  *float64 `json:"e2e_ms,omitempty"` // mean end-to-end latency
-	NACKs                  uint64   `json:"nacks"`            // NACKs sent by this bot
-	PLIs                   uint64   `json:"plis"`             // PLIs sent
-	FIRs                   uint64   `json:"firs"`             // FIRs sent
+	FPS                    float64  `json:"fps"` // received video frames per second, all tracks
+	// Undecodable is the received video frames a decoder could not render
+	// (sum of the tracks' Undecodable).
+	Undecodable uint64   `json:"undecodable,omitempty"`
+	Freezes     int      `json:"freezes"` // freezes that started in the interval
+	FreezeMs    float64  `json:"freeze_ms"`
+	E2EMs       *float64 `json:"e2e_ms,omitempty"` // mean end-to-end latency
+	NACKs       uint64   `json:"nacks"`            // NACKs sent by this bot
+	PLIs        uint64   `json:"plis"`             // PLIs sent
+	FIRs        uint64   `json:"firs"`             // FIRs sent
 
 	Tracks []TrackSample `json:"tracks,omitempty"`
 
@@ -126,16 +129,21 @@ type TrackSample struct {
 	Nacked               uint64   `json:"nacked,omitempty"`
 	JitterMs             *float64 `json:"jitter_ms,omitempty"`
 	RTTMs                *float64 `json:"rtt_ms,omitempty"`
-	Frames               uint64   `json:"frames,omitempty"`
-	FPS                  float64  `json:"fps,omitempty"`
-	Freezes              int      `json:"freezes,omitempty"`
-	FreezeMs             float64  `json:"freeze_ms,omitempty"`
-	E2EMs                *float64 `json:"e2e_ms,omitempty"`
-	AudioLevel           *float64 `json:"audio_level,omitempty"` // 0 (loudest) … 127 dBov, RFC 6464
-	NACKs                uint64   `json:"nacks"`                 // rx: sent; tx: received
-	PLIs                 uint64   `json:"plis"`
-	FIRs                 uint64   `json:"firs"`
-	Source               string   `json:"source,omitempty"` // rx video: fixture camera recognised ("front", "back")
+	// Frames (rx video) are frames a decoder could render: complete, with
+	// their references intact; Undecodable the frames received that could
+	// not be (incomplete after the repair window, or after a lost frame
+	// until the next keyframe). docs/media.md, "Decoder model".
+	Frames      uint64   `json:"frames,omitempty"`
+	Undecodable uint64   `json:"undecodable,omitempty"`
+	FPS         float64  `json:"fps,omitempty"`
+	Freezes     int      `json:"freezes,omitempty"`
+	FreezeMs    float64  `json:"freeze_ms,omitempty"`
+	E2EMs       *float64 `json:"e2e_ms,omitempty"`
+	AudioLevel  *float64 `json:"audio_level,omitempty"` // 0 (loudest) … 127 dBov, RFC 6464
+	NACKs       uint64   `json:"nacks"`                 // rx: sent; tx: received
+	PLIs        uint64   `json:"plis"`
+	FIRs        uint64   `json:"firs"`
+	Source      string   `json:"source,omitempty"` // rx video: fixture camera recognised ("front", "back")
 }
 
 // Sink receives a run's events and samples as they happen. Implementations
