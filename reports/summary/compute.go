@@ -39,12 +39,12 @@ func (a *joinAcc) result() Joins {
 
 // statsAcc accumulates sample figures.
 type statsAcc struct {
-	n                                   int
-	tx, rx, loss, jitter, rtt, fps, e2e values
-	freezes, freezeMs, freezeDur        values
-	freezeN                             int
-	txPk, rxPk, lost, nacks, plis, firs int64
-	expected, repaired, txRtx           int64
+	n                                                int
+	tx, rx, loss, jitter, rtt, fps, e2e              values
+	freezes, freezeMs, freezeDur                     values
+	freezeN                                          int
+	txPk, rxPk, lost, nacks, plis, firs, undecodable int64
+	expected, repaired, txRtx                        int64
 }
 
 func (a *statsAcc) sample(s reports.Sample) {
@@ -83,6 +83,7 @@ func (a *statsAcc) sample(s reports.Sample) {
 	a.txRtx += int64(s.TxRetransmittedPackets)
 	a.nacks += int64(s.NACKs)
 	a.plis += int64(s.PLIs)
+	a.undecodable += int64(s.Undecodable)
 	a.firs += int64(s.FIRs)
 }
 
@@ -96,7 +97,7 @@ func (a *statsAcc) result() Stats {
 	s := Stats{Samples: a.n, TxKbps: NewDist(a.tx), RxKbps: NewDist(a.rx), LossPct: NewDist(a.loss),
 		JitterMs: NewDist(a.jitter), RTTMs: NewDist(a.rtt), FPS: NewDist(a.fps), E2EMs: NewDist(a.e2e),
 		Freezes: NewDist(a.freezes), FreezeMs: NewDist(a.freezeMs), FreezeDur: NewDist(a.freezeDur), FreezeN: a.freezeN,
-		TxPackets: a.txPk, RxPackets: a.rxPk, RxLost: a.lost, NACKs: a.nacks, PLIs: a.plis, FIRs: a.firs,
+		TxPackets: a.txPk, RxPackets: a.rxPk, RxLost: a.lost, NACKs: a.nacks, PLIs: a.plis, FIRs: a.firs, Undecodable: a.undecodable,
 		RxExpected: a.expected, RxRepaired: a.repaired, TxRetransmitted: a.txRtx}
 	// Received packets include retransmissions: only the expected count
 	// (from sequence numbers) is the loss's denominator.

@@ -96,7 +96,9 @@ type Stats struct {
 	TxRetransmitted int64 `json:"tx_retransmitted_packets"` // part of tx_packets
 	NACKs           int64 `json:"nacks"`
 	PLIs            int64 `json:"plis"`
-	FIRs            int64 `json:"firs"`
+	// Undecodable is the received video frames a decoder could not render.
+	Undecodable int64 `json:"undecodable"`
+	FIRs        int64 `json:"firs"`
 	// RxLossRate is rx_lost / rx_expected over the run: path loss, a
 	// retransmission is not counted as received. null when nothing was
 	// expected (or the stream predates rx_expected).
