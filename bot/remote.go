@@ -58,6 +58,7 @@ type analyzer interface {
 type rxSnapshot struct {
 	Frames      uint64
 	Undecodable uint64
+	Height      int // picture height announced by the stream, 0 unknown
 	FPS         float64
 	Freezes     int
 	FreezeMs    float64

@@ -78,13 +78,17 @@ type Sample struct {
 	FPS                    float64  `json:"fps"` // received video frames per second, all tracks
 	// Undecodable is the received video frames a decoder could not render
 	// (sum of the tracks' Undecodable).
-	Undecodable uint64   `json:"undecodable,omitempty"`
-	Freezes     int      `json:"freezes"` // freezes that started in the interval
-	FreezeMs    float64  `json:"freeze_ms"`
-	E2EMs       *float64 `json:"e2e_ms,omitempty"` // mean end-to-end latency
-	NACKs       uint64   `json:"nacks"`            // NACKs sent by this bot
-	PLIs        uint64   `json:"plis"`             // PLIs sent
-	FIRs        uint64   `json:"firs"`             // FIRs sent
+	Undecodable uint64 `json:"undecodable,omitempty"`
+	// MOS and VideoScore are the means of the received tracks' (nil when
+	// no track had one).
+	MOS        *float64 `json:"mos,omitempty"`
+	VideoScore *float64 `json:"video_score,omitempty"`
+	Freezes    int      `json:"freezes"` // freezes that started in the interval
+	FreezeMs   float64  `json:"freeze_ms"`
+	E2EMs      *float64 `json:"e2e_ms,omitempty"` // mean end-to-end latency
+	NACKs      uint64   `json:"nacks"`            // NACKs sent by this bot
+	PLIs       uint64   `json:"plis"`             // PLIs sent
+	FIRs       uint64   `json:"firs"`             // FIRs sent
 
 	Tracks []TrackSample `json:"tracks,omitempty"`
 
@@ -120,7 +124,10 @@ type TrackSample struct {
 	// what NACK repair left lost. nil without a new report.
 	LossAfterRepairPct *float64 `json:"loss_after_repair_pct,omitempty"`
 	Expected           uint64   `json:"expected,omitempty"` // rx: packets sent (sequence numbers)
-	Repaired           uint64   `json:"repaired,omitempty"` // rx: packets that filled a gap
+	// LossBurst (rx) is the mean length of the runs of lost packets in the
+	// interval (1 for isolated losses); nil without loss.
+	LossBurst *float64 `json:"loss_burst,omitempty"`
+	Repaired  uint64   `json:"repaired,omitempty"` // rx: packets that filled a gap
 	// RetransmittedPackets / RetransmittedKbps (tx) are the part of
 	// Packets / Kbps that were NACK retransmissions; Nacked (tx) the
 	// distinct sequence numbers the receiver NACKed.
@@ -133,17 +140,22 @@ type TrackSample struct {
 	// their references intact; Undecodable the frames received that could
 	// not be (incomplete after the repair window, or after a lost frame
 	// until the next keyframe). docs/media.md, "Decoder model".
-	Frames      uint64   `json:"frames,omitempty"`
-	Undecodable uint64   `json:"undecodable,omitempty"`
-	FPS         float64  `json:"fps,omitempty"`
-	Freezes     int      `json:"freezes,omitempty"`
-	FreezeMs    float64  `json:"freeze_ms,omitempty"`
-	E2EMs       *float64 `json:"e2e_ms,omitempty"`
-	AudioLevel  *float64 `json:"audio_level,omitempty"` // 0 (loudest) … 127 dBov, RFC 6464
-	NACKs       uint64   `json:"nacks"`                 // rx: sent; tx: received
-	PLIs        uint64   `json:"plis"`
-	FIRs        uint64   `json:"firs"`
-	Source      string   `json:"source,omitempty"` // rx video: fixture camera recognised ("front", "back")
+	Frames      uint64 `json:"frames,omitempty"`
+	Undecodable uint64 `json:"undecodable,omitempty"`
+	// MOS (rx audio) is the E-model conversational MOS of the interval
+	// (1–4.5); VideoScore (rx video) roombot's 1–5 video score (package
+	// media/quality: formulas and constants). nil when not measurable.
+	MOS        *float64 `json:"mos,omitempty"`
+	VideoScore *float64 `json:"video_score,omitempty"`
+	FPS        float64  `json:"fps,omitempty"`
+	Freezes    int      `json:"freezes,omitempty"`
+	FreezeMs   float64  `json:"freeze_ms,omitempty"`
+	E2EMs      *float64 `json:"e2e_ms,omitempty"`
+	AudioLevel *float64 `json:"audio_level,omitempty"` // 0 (loudest) … 127 dBov, RFC 6464
+	NACKs      uint64   `json:"nacks"`                 // rx: sent; tx: received
+	PLIs       uint64   `json:"plis"`
+	FIRs       uint64   `json:"firs"`
+	Source     string   `json:"source,omitempty"` // rx video: fixture camera recognised ("front", "back")
 }
 
 // Sink receives a run's events and samples as they happen. Implementations

@@ -227,6 +227,10 @@ func (e *evaluation) collect(m Metric, from, to time.Time, users map[string]bool
 		samples(func(s reports.Sample) (float64, bool) { return ptr(s.RTTMs) })
 	case "e2e_latency":
 		samples(func(s reports.Sample) (float64, bool) { return ptr(s.E2EMs) })
+	case "mos":
+		samples(func(s reports.Sample) (float64, bool) { return ptr(s.MOS) })
+	case "video_score":
+		samples(func(s reports.Sample) (float64, bool) { return ptr(s.VideoScore) })
 	case "fps":
 		// per received video track: a bot's FPS sums its tracks
 		for _, s := range e.ds.Samples {

@@ -53,9 +53,10 @@ type Analyzer struct {
 	lat   latency
 	level levelAcc
 
-	source string
-	prev   Counts    // totals at the last snapshot
-	prevAt time.Time // time of the last snapshot
+	source        string
+	width, height int       // picture size from the last keyframe (VP8) or SPS (H.264); 0 unknown
+	prev          Counts    // totals at the last snapshot
+	prevAt        time.Time // time of the last snapshot
 	// prevJitterUpdates is jit.updates at the last snapshot.
 	prevJitterUpdates uint64
 }
@@ -135,6 +136,11 @@ func (a *Analyzer) audioPacket(h *rtp.Header, arrival time.Time, capture uint64,
 // videoPacket feeds the decoder model (decode.go) and counts the frames it
 // renders.
 func (a *Analyzer) videoPacket(h *rtp.Header, payload []byte, arrival time.Time, capture uint64, ev *events) {
+	if a.codec == media.CodecH264 || media.KeyframeStart(a.codec, payload) {
+		if w, h, ok := media.PictureSize(a.codec, payload); ok {
+			a.width, a.height = w, h
+		}
+	}
 	if a.recognize != nil && media.KeyframeStart(a.codec, payload) {
 		if fp, ok := media.KeyframeFingerprint(a.codec, payload); ok {
 			if src, ok := a.recognize(fp); ok && src != a.source {

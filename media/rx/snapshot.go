@@ -116,6 +116,9 @@ type Snapshot struct {
 	AudioLevel, AudioLevelMean float64
 	// Source is the recognised camera ("" until a known keyframe arrives).
 	Source string
+	// Width and Height are the picture size the last keyframe (VP8) or
+	// sequence parameter set (H.264) announced; 0 until one arrived.
+	Width, Height int
 	// Frozen reports an ongoing freeze (no frame for the freeze threshold).
 	Frozen bool
 	// Jitter is the RFC 3550 interarrival jitter of the original packets
@@ -138,7 +141,7 @@ func (a *Analyzer) Snapshot(now time.Time) Snapshot {
 	a.tot.Late = a.seq.late
 	s := Snapshot{
 		At: now, Interval: now.Sub(a.prevAt), Total: a.tot, Delta: a.tot.sub(a.prev),
-		FirstFrame: a.firstFrame, Latency: a.lat.summary(), Source: a.source, Frozen: a.frozen,
+		FirstFrame: a.firstFrame, Latency: a.lat.summary(), Source: a.source, Frozen: a.frozen, Width: a.width, Height: a.height,
 		AudioLevel: math.NaN(), AudioLevelMean: math.NaN(),
 	}
 	if !a.firstFrame.IsZero() {

@@ -40,7 +40,7 @@ func (a *joinAcc) result() Joins {
 // statsAcc accumulates sample figures.
 type statsAcc struct {
 	n                                                int
-	tx, rx, loss, jitter, rtt, fps, e2e              values
+	tx, rx, loss, jitter, rtt, fps, e2e, mos, video  values
 	freezes, freezeMs, freezeDur                     values
 	freezeN                                          int
 	txPk, rxPk, lost, nacks, plis, firs, undecodable int64
@@ -72,6 +72,8 @@ func (a *statsAcc) sample(s reports.Sample) {
 		}
 	}
 	a.e2e.addPtr(s.E2EMs)
+	a.mos.addPtr(s.MOS)
+	a.video.addPtr(s.VideoScore)
 	a.freezes.add(float64(s.Freezes))
 	a.freezeMs.add(s.FreezeMs)
 	a.freezeN += s.Freezes
@@ -95,7 +97,7 @@ func (a *statsAcc) event(e reports.Event) {
 
 func (a *statsAcc) result() Stats {
 	s := Stats{Samples: a.n, TxKbps: NewDist(a.tx), RxKbps: NewDist(a.rx), LossPct: NewDist(a.loss),
-		JitterMs: NewDist(a.jitter), RTTMs: NewDist(a.rtt), FPS: NewDist(a.fps), E2EMs: NewDist(a.e2e),
+		JitterMs: NewDist(a.jitter), RTTMs: NewDist(a.rtt), FPS: NewDist(a.fps), E2EMs: NewDist(a.e2e), MOS: NewDist(a.mos), VideoScore: NewDist(a.video),
 		Freezes: NewDist(a.freezes), FreezeMs: NewDist(a.freezeMs), FreezeDur: NewDist(a.freezeDur), FreezeN: a.freezeN,
 		TxPackets: a.txPk, RxPackets: a.rxPk, RxLost: a.lost, NACKs: a.nacks, PLIs: a.plis, FIRs: a.firs, Undecodable: a.undecodable,
 		RxExpected: a.expected, RxRepaired: a.repaired, TxRetransmitted: a.txRtx}

@@ -76,14 +76,18 @@ type NameCount struct {
 // Stats aggregates Samples: each Dist is over bot-seconds (one value per
 // Sample that measured the figure), totals sum the samples.
 type Stats struct {
-	Samples         int   `json:"samples"`
-	TxKbps          Dist  `json:"tx_kbps"`
-	RxKbps          Dist  `json:"rx_kbps"`
-	LossPct         Dist  `json:"rx_loss_pct"`
-	JitterMs        Dist  `json:"jitter_ms"`
-	RTTMs           Dist  `json:"rtt_ms"`
-	FPS             Dist  `json:"fps"`
-	E2EMs           Dist  `json:"e2e_ms"`
+	Samples  int  `json:"samples"`
+	TxKbps   Dist `json:"tx_kbps"`
+	RxKbps   Dist `json:"rx_kbps"`
+	LossPct  Dist `json:"rx_loss_pct"`
+	JitterMs Dist `json:"jitter_ms"`
+	RTTMs    Dist `json:"rtt_ms"`
+	FPS      Dist `json:"fps"`
+	E2EMs    Dist `json:"e2e_ms"`
+	// MOS and VideoScore are the per bot-second quality scores (package
+	// media/quality).
+	MOS             Dist  `json:"mos"`
+	VideoScore      Dist  `json:"video_score"`
 	Freezes         Dist  `json:"freezes_per_sample"`
 	FreezeMs        Dist  `json:"freeze_ms_per_sample"`
 	FreezeDur       Dist  `json:"freeze_duration_ms"` // freeze_end events' Value
