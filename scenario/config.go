@@ -87,6 +87,9 @@ type CredentialsConfig struct {
 	// SignURL is a signing service (signature/signsvc) used instead of a
 	// local secret.
 	SignURL string `yaml:"sign_url"`
+	// SignTokenEnv names the environment variable holding the signing
+	// service's bearer token (default ROOMBOT_SIGN_TOKEN; unset: none sent).
+	SignTokenEnv string `yaml:"sign_token_env"`
 }
 
 // GroupConfig is a set of users with the same settings.

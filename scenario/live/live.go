@@ -22,6 +22,7 @@ import (
 const (
 	DefaultSecretEnv     = "ROOMBOT_SECRET_KEY"
 	DefaultAdminTokenEnv = "ROOMBOT_ADMIN_TOKEN"
+	DefaultSignTokenEnv  = "ROOMBOT_SIGN_TOKEN"
 	// DefaultRunsDir is where run directories go when Options.Out is empty.
 	DefaultRunsDir = "runs"
 )
