@@ -210,8 +210,11 @@ func (sc *SignConfig) apply(c *Config) error {
 	}
 	if sc.Privileges != "" {
 		p, err := signature.ParsePrivileges(sc.Privileges)
-		if err != nil {
+		switch {
+		case err != nil:
 			errs = append(errs, fmt.Errorf("sign.privileges: %w", err))
+		case p == 0: // Config's 0 is "all": never let "none" become that
+			errs = append(errs, fmt.Errorf("sign.privileges %q grants nothing: use disabled: true to turn signing off", sc.Privileges))
 		}
 		c.SignPrivileges = p
 	}

@@ -104,6 +104,9 @@ func serveConfig(c *cli.Context, env Env) (server.Config, bool, error) {
 	if err != nil {
 		return cfg, false, fmt.Errorf("--sign-privileges: %w", err)
 	}
+	if p == 0 { // server.Config's 0 means all: "none" must not become that
+		return cfg, false, fmt.Errorf("--sign-privileges %q grants nothing: use --no-sign to turn signing off", c.String("sign-privileges"))
+	}
 	cfg.SignPrivileges = p
 	if cfg.SignToken, err = fileOrEnv(c, env, "sign-token-file", "ROOMBOT_SIGN_TOKEN"); err != nil {
 		return cfg, false, err
