@@ -23,8 +23,9 @@ type Config struct {
 	Behaviour   BehaviourConfig   `yaml:"behaviour"`
 	Assertions  []AssertionConfig `yaml:"assertions"`
 
-	file string         // where it was read from
-	pos  map[string]Pos // key path → position, from the decoder
+	file  string          // where it was read from
+	pos   map[string]Pos  // key path → position, from the decoder
+	nulls map[string]bool // key paths written with no value (null: the same as absent)
 
 	// Laid out by validation, used by NewPlan.
 	roster *roster

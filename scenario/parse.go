@@ -56,7 +56,7 @@ func Parse(file string, data []byte) (*Config, error) {
 		}
 	}
 	d.decode(body, reflect.ValueOf(c).Elem(), "")
-	c.file, c.pos = file, d.pos
+	c.file, c.pos, c.nulls = file, d.pos, d.nulls
 	// Every mistake at once: semantic checks run even when some values
 	// did not decode (they still stop before the roster when the groups
 	// are unsound, whatever is reported), but what they say about a path

@@ -103,7 +103,7 @@ const maxDuration = 24 * time.Hour
 func (v *validator) duration() {
 	c := v.c
 	v.runEnd = c.Duration.D()
-	switch _, given := c.pos["duration"]; {
+	switch given := v.given("duration"); {
 	case c.Duration == 0 && !given:
 		c.Duration = Duration(DefaultDuration)
 		v.runEnd = DefaultDuration
@@ -116,10 +116,11 @@ func (v *validator) duration() {
 	}
 }
 
-// given reports whether the file wrote a value at path.
+// given reports whether the file wrote a value at path (a key with no
+// value, null, is absent as far as defaults go).
 func (v *validator) given(path string) bool {
 	_, ok := v.c.pos[path]
-	return ok
+	return ok && !v.c.nulls[path]
 }
 
 func (v *validator) target() {
@@ -160,7 +161,7 @@ func (v *validator) rooms() {
 		v.errorf("rooms", "give a count (with first_id or pattern) or a list of ids, not both", "rooms: ids conflicts with count/first_id/pattern")
 	case r.Pattern != "" && r.FirstID != 0:
 		v.errorf("rooms.pattern", "string room IDs come from the pattern; drop first_id", "rooms: pattern conflicts with first_id")
-	case r.Count == 0 && len(r.IDs) == 0 && v.c.pos["rooms"] == (Pos{}):
+	case r.Count == 0 && len(r.IDs) == 0 && !v.given("rooms"):
 		v.c.Rooms.Count = 1
 	case r.Count == 0 && len(r.IDs) == 0:
 		v.errorf("rooms", "e.g. rooms: 3, or rooms: [1001, 1002]", "no rooms")

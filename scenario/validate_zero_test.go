@@ -91,7 +91,8 @@ func TestExplicitZeroAndNumbers(t *testing.T) {
 	for _, ok := range []string{
 		g + "arrival: {rate: 2.5e1}\n",
 		"groups: [{name: g, count: 1e1}]\nduration: 30s\n",
-		g + "credentials: {sdk_app_id: 1400000001}\n", // the embedded service's app: fine
+		g + "credentials: {sdk_app_id: 1400000001}\n",     // the embedded service's app: fine
+		g + "duration:\narrival: {rate: ~, over: null}\n", // null is absent: the defaults
 	} {
 		if _, err := Parse("f.yaml", []byte(ok)); err != nil {
 			t.Errorf("%q: %v", ok, err)

@@ -26,6 +26,7 @@ type decoder struct {
 	file    string
 	errs    ValidationErrors
 	pos     map[string]Pos // key path → position of its value
+	nulls   map[string]bool
 	anchors map[string]ast.Node
 	depth   int
 	visits  int // nodes decoded, aliases expanded: bounds "billion laughs"
@@ -54,7 +55,7 @@ func (d *decoder) budget(n ast.Node, path string) bool {
 }
 
 func newDecoder(file string) *decoder {
-	return &decoder{file: file, pos: map[string]Pos{}, anchors: map[string]ast.Node{}}
+	return &decoder{file: file, pos: map[string]Pos{}, nulls: map[string]bool{}, anchors: map[string]ast.Node{}}
 }
 
 // at returns the position of n.
@@ -207,6 +208,9 @@ func (d *decoder) decode(n ast.Node, v reflect.Value, path string) {
 		return
 	}
 	d.pos[path] = d.at(n)
+	if isNull(n) {
+		d.nulls[path] = true
+	}
 	if v.CanAddr() {
 		if nd, ok := v.Addr().Interface().(nodeDecoder); ok {
 			nd.decodeNode(d, n, path)
