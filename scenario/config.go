@@ -23,8 +23,9 @@ type Config struct {
 	Behaviour   BehaviourConfig   `yaml:"behaviour"`
 	Assertions  []AssertionConfig `yaml:"assertions"`
 
-	file string         // where it was read from
-	pos  map[string]Pos // key path → position, from the decoder
+	file  string          // where it was read from
+	pos   map[string]Pos  // key path → position, from the decoder
+	nulls map[string]bool // key paths written with no value (null: the same as absent)
 
 	// Laid out by validation, used by NewPlan.
 	roster *roster
@@ -87,6 +88,9 @@ type CredentialsConfig struct {
 	// SignURL is a signing service (signature/signsvc) used instead of a
 	// local secret.
 	SignURL string `yaml:"sign_url"`
+	// SignTokenEnv names the environment variable holding the signing
+	// service's bearer token (default ROOMBOT_SIGN_TOKEN; unset: none sent).
+	SignTokenEnv string `yaml:"sign_token_env"`
 }
 
 // GroupConfig is a set of users with the same settings.

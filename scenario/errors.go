@@ -40,6 +40,9 @@ type ValidationError struct {
 	Path string // e.g. "groups[1].media.codec"
 	Msg  string
 	Hint string
+	// unknownKey marks a key with no field: its misspelt sibling is
+	// missing, so what the checks say about the siblings is noise.
+	unknownKey bool
 }
 
 // Error formats e as "file:line:col: path: message (hint)".

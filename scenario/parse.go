@@ -56,7 +56,7 @@ func Parse(file string, data []byte) (*Config, error) {
 		}
 	}
 	d.decode(body, reflect.ValueOf(c).Elem(), "")
-	c.file, c.pos = file, d.pos
+	c.file, c.pos, c.nulls = file, d.pos, d.nulls
 	// Every mistake at once: semantic checks run even when some values
 	// did not decode (they still stop before the roster when the groups
 	// are unsound, whatever is reported), but what they say about a path
@@ -92,11 +92,11 @@ func syntaxError(file string, err error) *ValidationError {
 
 // covered reports whether a check of path would only repeat a decoding
 // error of bad: path is, lies inside, or contains a path that did not
-// decode (its value is zero), or is its sibling (a misspelt key "group"
-// leaves its sibling "groups" missing).
+// decode (its value is zero), or is the sibling of an unknown key (a
+// misspelt key "group" leaves its sibling "groups" missing).
 func covered(path string, bad ValidationErrors) bool {
 	for _, b := range bad {
-		if b.Path != "" && path != "" && (within(path, b.Path) || within(b.Path, path) || parent(path) == parent(b.Path)) {
+		if b.Path != "" && path != "" && (within(path, b.Path) || within(b.Path, path) || b.unknownKey && parent(path) == parent(b.Path)) {
 			return true
 		}
 	}

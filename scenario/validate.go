@@ -50,6 +50,9 @@ var nameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]*$`)
 type validator struct {
 	c    *Config
 	errs ValidationErrors
+	// runEnd is the run's duration, or the longest allowed when the file's
+	// is invalid (steps are still checked against something sensible).
+	runEnd time.Duration
 }
 
 func (v *validator) errorf(path, hint, format string, args ...any) {
@@ -60,12 +63,7 @@ func (v *validator) errorf(path, hint, format string, args ...any) {
 // users, steps and marks that the plan is built from.
 func validate(c *Config) ValidationErrors {
 	v := &validator{c: c}
-	if c.Duration == 0 {
-		c.Duration = Duration(DefaultDuration)
-	}
-	if c.Duration.D() > 24*time.Hour {
-		v.errorf("duration", "split very long runs", "duration %s is longer than 24h", c.Duration)
-	}
+	v.duration()
 	if c.Name == "" {
 		c.Name = "scenario"
 	}
@@ -73,8 +71,13 @@ func validate(c *Config) ValidationErrors {
 	before := len(v.errs)
 	v.rooms()
 	v.groups()
-	if rosterBroken(v.errs[before:]) {
-		return v.errs // selectors and times mean nothing without valid groups
+	broken := rosterBroken(v.errs[before:])
+	// What needs no users is checked even when the groups are unsound, so
+	// that every mistake of the file is reported at once.
+	v.arrivalValues()
+	v.stepTimes()
+	if broken {
+		return v.errs // selectors mean nothing without valid groups
 	}
 	c.roster = buildRoster(c)
 	// Every step's selector is resolved against every user: bound the work
@@ -90,6 +93,34 @@ func validate(c *Config) ValidationErrors {
 	v.behaviour()
 	v.assertions()
 	return v.errs
+}
+
+// maxDuration is the longest run.
+const maxDuration = 24 * time.Hour
+
+// duration checks the run length: absent is DefaultDuration, an explicit
+// 0 is a mistake (it would otherwise silently mean the default).
+func (v *validator) duration() {
+	c := v.c
+	v.runEnd = c.Duration.D()
+	switch given := v.given("duration"); {
+	case c.Duration == 0 && !given:
+		c.Duration = Duration(DefaultDuration)
+		v.runEnd = DefaultDuration
+	case c.Duration == 0:
+		v.errorf("duration", fmt.Sprintf("a run lasts more than 0s; omit duration for the default %s", DefaultDuration), "duration 0s is empty")
+		v.runEnd = maxDuration
+	case c.Duration.D() > maxDuration:
+		v.errorf("duration", "split very long runs", "duration %s is longer than 24h", c.Duration)
+		v.runEnd = maxDuration
+	}
+}
+
+// given reports whether the file wrote a value at path (a key with no
+// value, null, is absent as far as defaults go).
+func (v *validator) given(path string) bool {
+	_, ok := v.c.pos[path]
+	return ok && !v.c.nulls[path]
 }
 
 func (v *validator) target() {
@@ -109,18 +140,28 @@ func (v *validator) target() {
 			v.errorf("credentials.sign_url", "e.g. http://127.0.0.1:8090/sign", "bad signing service URL %q", cr.SignURL)
 		}
 	}
+	if t.Embedded() {
+		// The embedded service signs with its dev key: a secret or signing
+		// service named here would be ignored, however it is set.
+		for path, set := range map[string]bool{"credentials.secret": cr.Secret != "", "credentials.secret_env": cr.SecretEnv != "",
+			"credentials.sign_url": cr.SignURL != "", "credentials.sign_token_env": cr.SignTokenEnv != ""} {
+			if set {
+				v.errorf(path, "set target.url to use it, or remove it", "%s is for a running service: the embedded one signs with its published dev key", strings.TrimPrefix(path, "credentials."))
+			}
+		}
+	}
 }
 
 func (v *validator) rooms() {
 	r := v.c.Rooms
 	switch {
 	case r.Count < 0:
-		v.errorf("rooms.count", "", "room count %d is negative", r.Count)
+		v.errorf(v.roomsPath("count"), "", "room count %d is negative", r.Count)
 	case len(r.IDs) > 0 && (r.Count > 0 || r.Pattern != "" || r.FirstID != 0):
 		v.errorf("rooms", "give a count (with first_id or pattern) or a list of ids, not both", "rooms: ids conflicts with count/first_id/pattern")
 	case r.Pattern != "" && r.FirstID != 0:
 		v.errorf("rooms.pattern", "string room IDs come from the pattern; drop first_id", "rooms: pattern conflicts with first_id")
-	case r.Count == 0 && len(r.IDs) == 0 && v.c.pos["rooms"] == (Pos{}):
+	case r.Count == 0 && len(r.IDs) == 0 && !v.given("rooms"):
 		v.c.Rooms.Count = 1
 	case r.Count == 0 && len(r.IDs) == 0:
 		v.errorf("rooms", "e.g. rooms: 3, or rooms: [1001, 1002]", "no rooms")
@@ -181,16 +222,28 @@ func (v *validator) groups() {
 			v.errorf(p+".name", "group names must be unique", "group %q defined twice", g.Name)
 		}
 		names[g.Name] = true
+		countPath := p + ".count" // where a count mistake is: the key written, else the group
+		if !v.given(countPath) {
+			countPath = p + ".per_room"
+			if !v.given(countPath) {
+				countPath = p
+			}
+		}
 		switch {
-		case g.Count < 0 || g.PerRoom < 0:
-			v.errorf(p, "", "negative user count")
-		case g.Count > maxUsers || g.PerRoom > maxUsers:
-			v.errorf(p, "split the run over machines", "more than %d users", maxUsers)
+		case g.Count < 0:
+			v.errorf(p+".count", "", "negative user count %d", g.Count)
+		case g.PerRoom < 0:
+			v.errorf(p+".per_room", "", "negative user count %d", g.PerRoom)
+		case g.Count > maxUsers:
+			v.errorf(p+".count", "split the run over machines", "%d users is more than %d", g.Count, maxUsers)
+			continue
+		case g.PerRoom > maxUsers:
+			v.errorf(p+".per_room", "split the run over machines", "%d users is more than %d", g.PerRoom, maxUsers)
 			continue
 		case g.Count > 0 && g.PerRoom > 0:
 			v.errorf(p+".per_room", "give count (spread over the rooms) or per_room, not both", "count and per_room both set")
 		case g.Count == 0 && g.PerRoom == 0:
-			v.errorf(p, "add count: N or per_room: N", "group %q has no users", g.Name)
+			v.errorf(countPath, "add count: N or per_room: N", "group %q has no users", g.Name)
 		}
 		nRooms := len(g.Rooms)
 		if nRooms == 0 {
@@ -283,21 +336,31 @@ func (v *validator) selector(path string, sel Selector) []*User {
 	return users
 }
 
-func (v *validator) arrival() {
+// arrivalValues checks the arrival's own values (no users needed). An
+// explicit rate 0 or over 0s is a mistake; absent, the defaults apply.
+func (v *validator) arrivalValues() {
 	a := &v.c.Arrival
 	v.oneOf("arrival.shape", &a.Shape, "linear", "linear", "ramp", "steps", "poisson")
-	if a.Rate < 0 || a.From < 0 {
-		v.errorf("arrival.rate", "", "arrival rate is negative")
-	}
-	if a.Rate == 0 {
+	switch {
+	case a.Rate < 0:
+		v.errorf("arrival.rate", "", "arrival rate %v/s is negative", a.Rate)
+	case a.Rate == 0 && v.given("arrival.rate"):
+		v.errorf("arrival.rate", fmt.Sprintf("joins per second, > 0; omit rate for the default %v/s", DefaultRate), "arrival rate 0/s starts no one")
+	case a.Rate == 0:
 		a.Rate = DefaultRate
-	}
-	if a.Rate > 10000 {
+	case a.Rate > 10000:
 		v.errorf("arrival.rate", "", "arrival rate %v/s is more than 10000/s", a.Rate)
+	}
+	if a.From < 0 {
+		v.errorf("arrival.from", "", "arrival rate from %v/s is negative", a.From)
+	}
+	overGiven := v.given("arrival.over")
+	if a.Over == 0 && overGiven {
+		v.errorf("arrival.over", "the time the joins are spread over, > 0; omit over to use rate", "over 0s spreads nothing")
 	}
 	switch a.Shape {
 	case "ramp":
-		if a.Over == 0 {
+		if a.Over == 0 && !overGiven {
 			v.errorf("arrival.shape", "add over: 30s (the ramp duration)", "a ramp needs over:")
 		}
 	case "steps":
@@ -317,6 +380,14 @@ func (v *validator) arrival() {
 			v.errorf("arrival.steps", "set shape: steps", "steps given for shape %q", a.Shape)
 		}
 	}
+	if a.Start.D() >= v.c.Duration.D() && v.c.Duration > 0 {
+		v.errorf("arrival.start", "", "arrival starts at %s, after the run's end (%s)", a.Start, v.c.Duration)
+	}
+}
+
+// arrival checks what the arrival says about the users.
+func (v *validator) arrival() {
+	a := &v.c.Arrival
 	auto := 0
 	for _, u := range v.c.roster.users {
 		if u.Auto {
@@ -325,9 +396,6 @@ func (v *validator) arrival() {
 	}
 	if a.Total < 0 || a.Total > auto {
 		v.errorf("arrival.total", fmt.Sprintf("the auto-join groups have %d users", auto), "arrival total %d out of range", a.Total)
-	}
-	if a.Start.D() >= v.c.Duration.D() {
-		v.errorf("arrival.start", "", "arrival starts at %s, after the run's end (%s)", a.Start, v.c.Duration)
 	}
 }
 

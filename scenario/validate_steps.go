@@ -19,9 +19,10 @@ const (
 // userActions need users:; the others are run-level.
 func userAction(a string) bool { return a != "mark" && a != "fault" && a != "" }
 
-func (v *validator) timeline() {
+// stepTimes lays out each step's absolute time and reports times past the
+// run's end (no users needed: it runs even when the groups are unsound).
+func (v *validator) stepTimes() {
 	c := v.c
-	c.marks = map[string]time.Duration{}
 	c.steps = make([]time.Duration, len(c.Timeline))
 	var prev time.Duration
 	for i := range c.Timeline {
@@ -38,10 +39,24 @@ func (v *validator) timeline() {
 		default:
 			v.errorf(p, "add at: 5s or after: 2s", "step without a time")
 		}
-		if t > c.Duration.D() {
-			v.errorf(v.timePath(p, s), fmt.Sprintf("the run lasts %s", c.Duration), "step at %s is after the end of the run", t)
+		if t > v.runEnd {
+			hint := fmt.Sprintf("the run lasts %s", c.Duration)
+			if v.runEnd != c.Duration.D() {
+				hint = fmt.Sprintf("a run lasts at most %s", maxDuration)
+			}
+			v.errorf(v.timePath(p, s), hint, "step at %s is after the end of the run", t)
 		}
 		c.steps[i], prev = t, t
+	}
+}
+
+func (v *validator) timeline() {
+	c := v.c
+	c.marks = map[string]time.Duration{}
+	for i := range c.Timeline {
+		s := &c.Timeline[i]
+		p := fmt.Sprintf("timeline[%d]", i)
+		t := c.steps[i]
 		if s.Action == "" && !s.Fault.IsZero() {
 			s.Action = "fault"
 		}
@@ -212,6 +227,9 @@ func (v *validator) behaviour() {
 	b := &v.c.Behaviour
 	end := v.c.Duration
 	span := func(p string, from, until *Duration) {
+		if *until == 0 && v.given(p+".until") {
+			v.errorf(p+".until", "omit until for the run's end", "until 0s ends before anything starts")
+		}
 		if *until == 0 || *until > end {
 			*until = end
 		}
@@ -219,17 +237,21 @@ func (v *validator) behaviour() {
 			v.errorf(p+".from", "", "from %s is not before until %s", *from, *until)
 		}
 	}
-	def := func(d *Duration, x time.Duration) {
-		if *d == 0 {
+	// Absent is the default; an explicit 0 would silently be the default too.
+	def := func(path string, d *Duration, x time.Duration) {
+		switch {
+		case *d == 0 && v.given(path):
+			v.errorf(path, fmt.Sprintf("a mean duration > 0; omit it for the default %s", x), "%s 0s is no duration", path[strings.LastIndex(path, ".")+1:])
+		case *d == 0:
 			*d = Duration(x)
 		}
 	}
 	if t := b.Talk; t != nil {
 		v.selector("behaviour.talk.users", t.Users)
-		def(&t.Single, DefaultTalkSingle)
-		def(&t.Double, DefaultTalkDouble)
-		def(&t.Silence, DefaultTalkSilence)
-		if t.MaxSpeakers == 0 {
+		def("behaviour.talk.single", &t.Single, DefaultTalkSingle)
+		def("behaviour.talk.double", &t.Double, DefaultTalkDouble)
+		def("behaviour.talk.silence", &t.Silence, DefaultTalkSilence)
+		if t.MaxSpeakers == 0 && !v.given("behaviour.talk.max_speakers") {
 			t.MaxSpeakers = 2
 		}
 		if t.MaxSpeakers < 1 || t.MaxSpeakers > 2 {
@@ -239,14 +261,14 @@ func (v *validator) behaviour() {
 	}
 	if t := b.Camera; t != nil {
 		v.selector("behaviour.camera.users", t.Users)
-		def(&t.MeanOn, 20*time.Second)
-		def(&t.MeanOff, 5*time.Second)
+		def("behaviour.camera.mean_on", &t.MeanOn, 20*time.Second)
+		def("behaviour.camera.mean_off", &t.MeanOff, 5*time.Second)
 		span("behaviour.camera", &t.From, &t.Until)
 	}
 	if t := b.Churn; t != nil {
 		v.selector("behaviour.churn.users", t.Users)
-		def(&t.MeanOnline, 30*time.Second)
-		def(&t.MeanOffline, 5*time.Second)
+		def("behaviour.churn.mean_online", &t.MeanOnline, 30*time.Second)
+		def("behaviour.churn.mean_offline", &t.MeanOffline, 5*time.Second)
 		span("behaviour.churn", &t.From, &t.Until)
 	}
 }

@@ -1,14 +1,17 @@
 package scenario
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"reflect"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/token"
 )
 
 // decoder turns a goccy/go-yaml AST into Config structs strictly, the way
@@ -23,6 +26,7 @@ type decoder struct {
 	file    string
 	errs    ValidationErrors
 	pos     map[string]Pos // key path → position of its value
+	nulls   map[string]bool
 	anchors map[string]ast.Node
 	depth   int
 	visits  int // nodes decoded, aliases expanded: bounds "billion laughs"
@@ -51,7 +55,7 @@ func (d *decoder) budget(n ast.Node, path string) bool {
 }
 
 func newDecoder(file string) *decoder {
-	return &decoder{file: file, pos: map[string]Pos{}, anchors: map[string]ast.Node{}}
+	return &decoder{file: file, pos: map[string]Pos{}, nulls: map[string]bool{}, anchors: map[string]ast.Node{}}
 }
 
 // at returns the position of n.
@@ -204,6 +208,9 @@ func (d *decoder) decode(n ast.Node, v reflect.Value, path string) {
 		return
 	}
 	d.pos[path] = d.at(n)
+	if isNull(n) {
+		d.nulls[path] = true
+	}
 	if v.CanAddr() {
 		if nd, ok := v.Addr().Interface().(nodeDecoder); ok {
 			nd.decodeNode(d, n, path)
@@ -298,6 +305,19 @@ func (d *decoder) decode(n ast.Node, v reflect.Value, path string) {
 func (d *decoder) integer(n ast.Node, path string) (int64, bool) {
 	in, ok := n.(*ast.IntegerNode)
 	if !ok {
+		// 1e3 and 2.0 are numbers; 99999999999999999999 is one too big
+		// for goccy's integer node: say which, not "a string".
+		if text, f, num := numberText(n); num {
+			switch {
+			case f != math.Trunc(f):
+				d.errorf(n, path, "", "%s is not an integer", text)
+			case f < math.MinInt64 || f >= math.MaxInt64:
+				d.errorf(n, path, "a 64-bit integer: -9223372036854775808..9223372036854775807", "%s is out of range", text)
+			default:
+				return int64(f), true
+			}
+			return 0, false
+		}
 		d.errorf(n, path, "", "expected an integer, got %s", kindName(n))
 		return 0, false
 	}
@@ -319,7 +339,33 @@ func (d *decoder) integer(n ast.Node, path string) (int64, bool) {
 	return i, true
 }
 
+// yamlNumber is YAML 1.2's core-schema number (1e12 is a float there,
+// while goccy/go-yaml follows YAML 1.1 and reads it as a string).
+var yamlNumber = regexp.MustCompile(`^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$`)
+
+// numberText returns the text and value of a node that is a number but
+// not an integer node: a float, or an unquoted string in number syntax.
+func numberText(n ast.Node) (string, float64, bool) {
+	switch t := n.(type) {
+	case *ast.FloatNode:
+		return t.Token.Value, t.Value, true
+	case *ast.StringNode:
+		if t.Token == nil || t.Token.Type != token.StringType || !yamlNumber.MatchString(t.Value) {
+			return "", 0, false // quoted: the author meant text
+		}
+		f, err := strconv.ParseFloat(t.Value, 64)
+		if err != nil && !errors.Is(err, strconv.ErrRange) {
+			return "", 0, false
+		}
+		return t.Value, f, true
+	}
+	return "", 0, false
+}
+
 func number(n ast.Node) (float64, bool) {
+	if _, f, ok := numberText(n); ok {
+		return f, true
+	}
 	switch t := n.(type) {
 	case *ast.IntegerNode:
 		switch x := t.Value.(type) {
@@ -425,6 +471,7 @@ func (d *decoder) decodeStruct(n ast.Node, v reflect.Value, path string) {
 				where = "in " + path
 			}
 			d.errorf(kv.Key, kp, didYouMean(k, names), "unknown key %q %s", k, where)
+			d.errs[len(d.errs)-1].unknownKey = true
 			continue
 		}
 		d.decode(kv.Value, v.Field(i), kp)

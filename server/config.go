@@ -138,7 +138,16 @@ type Config struct {
 	// (signsvc.DefaultPrivileges, all, when 0).
 	SignPrivileges signature.Privilege
 	// SignToken, when set, is required as a bearer token by /api/sign.
+	// Without one, /api/sign of an app with a real secret answers loopback
+	// clients only (a loud warning at start); the dev app's is open (its key
+	// is published). Never logged.
 	SignToken string
+	// SignDisabled turns /api/sign off (404).
+	SignDisabled bool
+	// AllowOrigins are the browser origins (scheme://host[:port], or "*")
+	// that may use /ws and /api/sign besides the service's own origin;
+	// requests without an Origin header are not affected.
+	AllowOrigins []string
 	// Logger receives structured logs (slog.Default when nil).
 	Logger *slog.Logger
 	// Now is the clock signatures are judged by (time.Now when nil).
@@ -157,11 +166,69 @@ type Config struct {
 //	    roomPermissions: true
 //	    maxMembers: 50
 type FileConfig struct {
-	Listen     string      `json:"listen,omitempty" yaml:"listen,omitempty"`
-	MediaAddr  string      `json:"mediaAddr,omitempty" yaml:"mediaAddr,omitempty"`
-	PublicIPs  []string    `json:"publicIPs,omitempty" yaml:"publicIPs,omitempty"`
-	AdminToken string      `json:"adminToken,omitempty" yaml:"adminToken,omitempty"`
-	Apps       []AppConfig `json:"apps,omitempty" yaml:"apps,omitempty"`
+	Listen       string      `json:"listen,omitempty" yaml:"listen,omitempty"`
+	MediaAddr    string      `json:"mediaAddr,omitempty" yaml:"mediaAddr,omitempty"`
+	PublicIPs    []string    `json:"publicIPs,omitempty" yaml:"publicIPs,omitempty"`
+	AdminToken   string      `json:"adminToken,omitempty" yaml:"adminToken,omitempty"`
+	AllowOrigins []string    `json:"allowOrigins,omitempty" yaml:"allowOrigins,omitempty"`
+	Sign         *SignConfig `json:"sign,omitempty" yaml:"sign,omitempty"`
+	Apps         []AppConfig `json:"apps,omitempty" yaml:"apps,omitempty"`
+}
+
+// SignConfig is the file's sign: section, the limits of POST /api/sign.
+//
+//	sign:
+//	  sdkAppID: 1400000000       # the app it signs for (default: the first with a secretKey)
+//	  token: change-me           # bearer token it requires
+//	  expire: 1h                 # lifetime of what it issues (default 24h, at most ~68 years)
+//	  privileges: enter,recv-audio,recv-video   # of issued privateMapKeys (default all)
+//	  disabled: false
+type SignConfig struct {
+	SDKAppID   uint32 `json:"sdkAppID,omitempty" yaml:"sdkAppID,omitempty"`
+	Token      string `json:"token,omitempty" yaml:"token,omitempty"`
+	Expire     string `json:"expire,omitempty" yaml:"expire,omitempty"`
+	Privileges string `json:"privileges,omitempty" yaml:"privileges,omitempty"`
+	Disabled   bool   `json:"disabled,omitempty" yaml:"disabled,omitempty"`
+}
+
+// apply checks the section and copies it over c.
+func (sc *SignConfig) apply(c *Config) error {
+	if sc == nil {
+		return nil
+	}
+	var errs []error
+	if sc.Expire != "" {
+		d, err := time.ParseDuration(sc.Expire)
+		switch {
+		case err != nil:
+			errs = append(errs, fmt.Errorf("sign.expire %q: want a duration such as 1h", sc.Expire))
+		case d < time.Second || d > signature.MaxExpire:
+			errs = append(errs, fmt.Errorf("sign.expire %s: want 1s..%v (the official libraries' range)", d, signature.MaxExpire))
+		default:
+			c.SignExpire = d
+		}
+	}
+	if sc.Privileges != "" {
+		p, err := signature.ParsePrivileges(sc.Privileges)
+		switch {
+		case err != nil:
+			errs = append(errs, fmt.Errorf("sign.privileges: %w", err))
+		case p == 0: // Config's 0 is "all": never let "none" become that
+			errs = append(errs, fmt.Errorf("sign.privileges %q grants nothing: use disabled: true to turn signing off", sc.Privileges))
+		}
+		c.SignPrivileges = p
+	}
+	if sc.SDKAppID != 0 {
+		c.SignSDKAppID = sc.SDKAppID
+	}
+	if sc.Token != "" {
+		c.SignToken = sc.Token
+	}
+	c.SignDisabled = c.SignDisabled || sc.Disabled
+	if len(errs) > 0 {
+		return fmt.Errorf("%w: %w", ErrConfig, errors.Join(errs...))
+	}
+	return nil
 }
 
 // LoadConfigFile reads and validates a YAML (.yaml/.yml) or JSON file.
@@ -191,6 +258,9 @@ func ParseConfig(b []byte, isJSON bool) (FileConfig, error) {
 		return FileConfig{}, fmt.Errorf("%w: %s", ErrConfig, yaml.FormatError(err, false, false)) // no source excerpt: it could show a secretKey line
 	}
 	if err := validateApps(fc.Apps); err != nil {
+		return FileConfig{}, err
+	}
+	if err := fc.Sign.apply(&Config{}); err != nil { // checked here, applied by Apply
 		return FileConfig{}, err
 	}
 	return fc, nil
@@ -228,6 +298,8 @@ func (fc FileConfig) Apply(c *Config) {
 	if fc.AdminToken != "" {
 		c.AdminToken = fc.AdminToken
 	}
+	c.AllowOrigins = append(c.AllowOrigins, fc.AllowOrigins...)
+	_ = fc.Sign.apply(c) // validated by ParseConfig
 	c.Apps = append(c.Apps, fc.Apps...)
 }
 

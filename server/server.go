@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+	"github.com/roombot/roombot/server/origin"
 	"github.com/roombot/roombot/server/sfu"
 )
 
@@ -28,6 +29,7 @@ type Server struct {
 	ln         net.Listener
 	http       *http.Server
 	upgrader   websocket.Upgrader
+	origins    *origin.Policy
 	adminToken string
 	metrics    *metrics
 	faults     faults
@@ -60,10 +62,12 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 		cfg: cfg, log: cfg.Logger, apps: map[uint32]*app{},
 		rooms: map[roomKey]*room{}, users: map[uint32]map[string]map[*participant]struct{}{}, conns: map[*conn]struct{}{},
 		pending: map[string]int{}, adminToken: cfg.AdminToken,
-		upgrader: websocket.Upgrader{ReadBufferSize: 4096, WriteBufferSize: 4096,
-			// Any page or tool may speak the protocol: it is a test service.
-			CheckOrigin: func(*http.Request) bool { return true }},
 	}
+	if s.origins, err = origin.New(cfg.AllowOrigins...); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrConfig, err)
+	}
+	// Same-origin, the listed origins, and every non-browser client.
+	s.upgrader = websocket.Upgrader{ReadBufferSize: 4096, WriteBufferSize: 4096, CheckOrigin: s.origins.Allows}
 	for _, a := range cfg.Apps {
 		ap, err := newApp(a, cfg.Now)
 		if err != nil {

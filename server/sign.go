@@ -1,8 +1,12 @@
 package server
 
 import (
+	"context"
 	"fmt"
+	"log/slog"
 	"net/http"
+
+	"github.com/roombot/roombot/signature"
 
 	"github.com/roombot/roombot/signature/signsvc"
 )
@@ -11,6 +15,9 @@ import (
 // POST /api/sign for one app with an HMAC secret: Config.SignSDKAppID, or the
 // first such app. Without any, /api/sign answers 404.
 func (s *Server) signRoutes(mux *http.ServeMux) error {
+	if s.cfg.SignDisabled {
+		return nil
+	}
 	var a *app
 	if id := s.cfg.SignSDKAppID; id != 0 {
 		a = s.apps[id]
@@ -35,10 +42,28 @@ func (s *Server) signRoutes(mux *http.ServeMux) error {
 	if s.cfg.SignToken != "" {
 		opts = append(opts, signsvc.WithBearerToken(s.cfg.SignToken))
 	}
+	devKey := a.cfg.SecretKey == DevSecretKey // published: anyone can sign with it anyway
+	if devKey {
+		opts = append(opts, signsvc.WithOpenAccess())
+	}
 	svc, err := signsvc.New(a.signer, opts...)
 	if err != nil {
 		return fmt.Errorf("%w: signing service: %w", ErrConfig, err)
 	}
-	mux.Handle("POST "+signsvc.Path, svc)
+	// Any method: OPTIONS is the CORS preflight, others get the service's 405.
+	mux.Handle(signsvc.Path, s.origins.CORS(svc))
+	level := slog.LevelInfo
+	if !devKey && s.cfg.SignToken == "" {
+		level = slog.LevelWarn // the issued credentials evict and impersonate participants
+	}
+	s.log.Log(context.Background(), level, "signing service "+signsvc.Path, "sdkAppID", a.cfg.SDKAppID, "access", svc.Access(),
+		"expire", s.cfg.SignExpire.String(), "privileges", privilegesOf(s.cfg.SignPrivileges).String())
 	return nil
+}
+
+func privilegesOf(p signature.Privilege) signature.Privilege {
+	if p == 0 {
+		return signsvc.DefaultPrivileges
+	}
+	return p
 }

@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"io"
+	"math"
 	"time"
 )
 
@@ -118,11 +119,25 @@ func (s *Signer) UserSigWithBuf(userID string, expire time.Duration, userbuf []b
 	if err := ValidateUserID(userID); err != nil {
 		return "", inputErr("%v", err)
 	}
-	secs := int64(expire / time.Second)
-	if secs < 1 {
-		return "", inputErr("expire %v: want at least 1s", expire)
+	secs, err := expireSeconds(expire)
+	if err != nil {
+		return "", err
 	}
 	return s.sign(userID, s.now().Unix(), secs, userbuf)
+}
+
+// MaxExpire is the longest validity a Signer issues: the official
+// libraries take expire as a C++ int of seconds (2147483647 s, about 68
+// years). Beyond it a signature is as good as valid forever.
+const MaxExpire = math.MaxInt32 * time.Second
+
+// expireSeconds checks expire against 1s..MaxExpire.
+func expireSeconds(expire time.Duration) (int64, error) {
+	secs := int64(expire / time.Second)
+	if secs < 1 || expire > MaxExpire {
+		return 0, inputErr("expire %ds: want 1..%d seconds (the official libraries' range, about 68 years)", secs, int64(MaxExpire/time.Second))
+	}
+	return secs, nil
 }
 
 // PrivateMapKey issues a privateMapKey for userID in room with privileges p.
@@ -132,11 +147,14 @@ func (s *Signer) PrivateMapKey(userID string, expire time.Duration, room Room, p
 	if err := ValidateUserID(userID); err != nil {
 		return "", inputErr("%v", err)
 	}
-	secs := int64(expire / time.Second)
-	if secs < 1 {
-		return "", inputErr("expire %v: want at least 1s", expire)
+	secs, err := expireSeconds(expire)
+	if err != nil {
+		return "", err
 	}
 	now := s.now().Unix()
+	if now+secs > math.MaxUint32 {
+		return "", inputErr("expire %ds: the ticket's expiry %d does not fit its 32-bit dwExpTime", secs, now+secs)
+	}
 	t := Ticket{Account: userID, SDKAppID: s.sdkAppID, Room: room, Expires: time.Unix(now+secs, 0), Privileges: p}
 	buf, err := t.MarshalBinary()
 	if err != nil {

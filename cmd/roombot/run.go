@@ -178,6 +178,10 @@ func play(parent context.Context, env Env, cfg *scenario.Config, f runFlags) err
 		opts.Progress, opts.TTY = env.Stderr, isTerminal(env.Stderr)
 	}
 	o, err := live.Run(ctx, cfg, opts)
+	if err != nil && o != nil { // not carried out, but the run directory holds the error
+		abs, _ := filepath.Abs(o.Dir)
+		fmt.Fprintf(env.Stdout, "report: %s\n", filepath.Join(abs, "report.html"))
+	}
 	switch {
 	case errors.Is(err, live.ErrUsage):
 		return withExit(ExitUsage, err)

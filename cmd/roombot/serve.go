@@ -6,20 +6,26 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/roombot/roombot/server"
+	"github.com/roombot/roombot/signature"
+	"github.com/roombot/roombot/signature/signsvc"
 )
 
 const serveExamples = `
    roombot serve                                   # dev app 1400000001, loopback, random port
-   roombot serve --listen 127.0.0.1:7880 --sdkappid 1400000000 --secret-key "$KEY" --admin-token t0ken
-   ROOMBOT_SECRET_KEY=... roombot serve --sdkappid 1400000000 --room-permissions --max-members 50
+   roombot serve --listen 127.0.0.1:7880 --sdkappid 1400000000 --secret-key-file key.txt --sign-token-file sign.txt
+   roombot serve --sdkappid 1400000000 --room-permissions --max-members 50   # key from $ROOMBOT_SECRET_KEY
+   roombot serve --allow-origin http://127.0.0.1:5173   # a web page served elsewhere may use /ws and /api/sign
    roombot serve --config rooms.yaml               # several apps, see docs/admin.md
 
    Endpoints: /ws (signaling, docs/protocol.md), POST /api/sign, GET /healthz, GET /metrics,
-   /admin/... (Authorization: Bearer <token>, docs/admin.md). The secret key is never printed.`
+   /admin/... (Authorization: Bearer <token>, docs/admin.md). Browsers: same origin, or --allow-origin.
+   /api/sign of a real app wants --sign-token-file (or $ROOMBOT_SIGN_TOKEN); without one it answers
+   loopback clients only. Secrets and tokens are never printed.`
 
 // serveCommand runs the reference room service until interrupted.
 func serveCommand(env Env) *cli.Command {
@@ -32,7 +38,13 @@ func serveCommand(env Env) *cli.Command {
 			&cli.StringFlag{Name: "media-addr", Value: server.DefaultMediaAddr, Usage: "ICE UDP address (one socket for all peers)"},
 			&cli.StringSliceFlag{Name: "public-ip", Usage: "announce this IP in host candidates (NAT 1:1), for use beyond loopback"},
 			&cli.Uint64Flag{Name: "sdkappid", Value: uint64(server.DefaultSDKAppID), Usage: "SDKAppID of the app"},
-			&cli.StringFlag{Name: "secret-key", Usage: "the app's secret key (or $ROOMBOT_SECRET_KEY; default: the published dev key)"},
+			&cli.StringFlag{Name: "secret-key", Usage: "the app's secret key (prefer --secret-key-file or $ROOMBOT_SECRET_KEY; default: the published dev key)"},
+			&cli.StringFlag{Name: "secret-key-file", Usage: "read the app's secret key from this file"},
+			&cli.StringFlag{Name: "sign-token-file", Usage: "POST /api/sign requires this bearer token (read from the file; or $ROOMBOT_SIGN_TOKEN)"},
+			&cli.DurationFlag{Name: "sign-expire", Value: server.DefaultSignExpire, Usage: "lifetime of the credentials /api/sign issues (1s..~68 years)"},
+			&cli.StringFlag{Name: "sign-privileges", Value: signsvc.DefaultPrivileges.String(), Usage: "privileges of the privateMapKeys /api/sign issues (names or number)"},
+			&cli.BoolFlag{Name: "no-sign", Usage: "turn POST /api/sign off"},
+			&cli.StringSliceFlag{Name: "allow-origin", Usage: "a browser origin (scheme://host[:port], or *) that may use /ws and /api/sign besides the service's own; repeatable"},
 			&cli.BoolFlag{Name: "room-permissions", Usage: "require privateMapKeys (permission key switch on)"},
 			&cli.IntFlag{Name: "max-members", Value: server.DefaultMaxMembers, Usage: "member limit per room"},
 			&cli.StringFlag{Name: "config", Usage: "YAML or JSON file with apps and addresses (docs/admin.md)"},
@@ -81,8 +93,23 @@ func serveConfig(c *cli.Context, env Env) (server.Config, bool, error) {
 	}
 	cfg := server.Config{
 		Listen: c.String("listen"), MediaAddr: c.String("media-addr"), PublicIPs: c.StringSlice("public-ip"),
-		AdminToken: c.String("admin-token"),
-		Logger:     slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: level})),
+		AdminToken: c.String("admin-token"), AllowOrigins: c.StringSlice("allow-origin"),
+		SignExpire: c.Duration("sign-expire"), SignDisabled: c.Bool("no-sign"),
+		Logger: slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: level})),
+	}
+	if d := cfg.SignExpire; d < time.Second || d > signature.MaxExpire {
+		return cfg, false, fmt.Errorf("--sign-expire %v: want 1s..%v (the official libraries' range)", d, signature.MaxExpire)
+	}
+	p, err := signature.ParsePrivileges(c.String("sign-privileges"))
+	if err != nil {
+		return cfg, false, fmt.Errorf("--sign-privileges: %w", err)
+	}
+	if p == 0 { // server.Config's 0 means all: "none" must not become that
+		return cfg, false, fmt.Errorf("--sign-privileges %q grants nothing: use --no-sign to turn signing off", c.String("sign-privileges"))
+	}
+	cfg.SignPrivileges = p
+	if cfg.SignToken, err = fileOrEnv(c, env, "sign-token-file", "ROOMBOT_SIGN_TOKEN"); err != nil {
+		return cfg, false, err
 	}
 	if cfg.AdminToken == "" {
 		cfg.AdminToken = getenv("ROOMBOT_ADMIN_TOKEN")
@@ -92,7 +119,15 @@ func serveConfig(c *cli.Context, env Env) (server.Config, bool, error) {
 		return cfg, false, fmt.Errorf("--sdkappid %d: want 1..4294967295", appID)
 	}
 	envKey := getenv(SecretEnv)
+	if c.IsSet("secret-key") && c.IsSet("secret-key-file") {
+		return cfg, false, errors.New("--secret-key and --secret-key-file both given, want one")
+	}
 	key := c.String("secret-key")
+	if f := c.String("secret-key-file"); f != "" {
+		if key, err = readSecretFile("--secret-key-file", f); err != nil {
+			return cfg, false, err
+		}
+	}
 	if key == "" {
 		key = envKey
 	}
@@ -108,7 +143,7 @@ func serveConfig(c *cli.Context, env Env) (server.Config, bool, error) {
 	}
 	// The flags' app is used when asked for explicitly, or when the config
 	// file names no app (then the dev app is the default).
-	explicit := c.IsSet("sdkappid") || c.IsSet("secret-key") || envKey != ""
+	explicit := c.IsSet("sdkappid") || c.IsSet("secret-key") || c.IsSet("secret-key-file") || envKey != ""
 	if explicit || len(cfg.Apps) == 0 {
 		if key == "" {
 			return cfg, false, fmt.Errorf("--sdkappid %d needs --secret-key or $ROOMBOT_SECRET_KEY", appID)

@@ -15,27 +15,8 @@ import (
 // admin token, and stops it with an injected interrupt.
 func TestServe(t *testing.T) {
 	t.Parallel()
-	out := &signPipe{lines: make(chan string, 1)}
-	sigs := make(chan os.Signal, 1)
-	var errb bytes.Buffer
-	env := Env{
-		Stdin: strings.NewReader(""), Stdout: out, Stderr: &errb,
-		Getenv:    func(k string) string { return map[string]string{"ROOMBOT_SECRET_KEY": "k-from-env"}[k] },
-		Interrupt: func() (<-chan os.Signal, func()) { return sigs, func() {} },
-	}
-	exit := make(chan int, 1)
-	go func() {
-		exit <- Main([]string{"roombot", "serve", "--listen", "127.0.0.1:0", "--sdkappid", "1400000000", "--admin-token", "tok"}, env)
-	}()
-	var line string
-	select {
-	case line = <-out.lines:
-	case code := <-exit:
-		t.Fatalf("serve exited %d: %s", code, errb.String())
-	case <-time.After(10 * time.Second):
-		t.Fatal("serve did not report its address")
-	}
-	base := strings.Fields(line[strings.Index(line, "http://"):])[0]
+	base, errb, stop := startServe(t, map[string]string{"ROOMBOT_SECRET_KEY": "k-from-env"},
+		"--sdkappid", "1400000000", "--admin-token", "tok")
 	client := &http.Client{Timeout: 10 * time.Second}
 	get := func(path, token string) int {
 		req, _ := http.NewRequest("GET", base+path, nil)
@@ -61,16 +42,10 @@ func TestServe(t *testing.T) {
 		t.Errorf("admin without token: %d", code)
 	}
 	client.CloseIdleConnections()
-	sigs <- os.Interrupt
-	select {
-	case code := <-exit:
-		if code != ExitOK {
-			t.Fatalf("exit %d after interrupt: %s", code, errb.String())
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("serve did not stop on interrupt")
+	if code := stop(); code != ExitOK {
+		t.Fatalf("exit %d after interrupt: %s", code, errb.String())
 	}
-	if strings.Contains(errb.String()+line, "k-from-env") {
+	if strings.Contains(errb.String()+base, "k-from-env") {
 		t.Fatal("secret key printed")
 	}
 }

@@ -8,7 +8,6 @@ import (
 	"io"
 	"math"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -46,7 +45,11 @@ func signCommand(env Env) *cli.Command {
 					if err != nil {
 						return withExit(ExitUsage, err)
 					}
-					sig, err := s.UserSigWithBuf(c.String("userid"), expireOf(c), buf)
+					expire, err := expireOf(c)
+					if err != nil {
+						return withExit(ExitUsage, err)
+					}
+					sig, err := s.UserSigWithBuf(c.String("userid"), expire, buf)
 					if err != nil {
 						return withExit(ExitUsage, err)
 					}
@@ -74,7 +77,11 @@ func signCommand(env Env) *cli.Command {
 					if err != nil {
 						return withExit(ExitUsage, err)
 					}
-					key, err := s.PrivateMapKey(c.String("userid"), expireOf(c), room, p)
+					expire, err := expireOf(c)
+					if err != nil {
+						return withExit(ExitUsage, err)
+					}
+					key, err := s.PrivateMapKey(c.String("userid"), expire, room, p)
 					if err != nil {
 						return withExit(ExitUsage, err)
 					}
@@ -110,12 +117,13 @@ func expireFlag() cli.Flag {
 	return &cli.Int64Flag{Name: "expire", Required: true, Usage: "validity in seconds"}
 }
 
-func expireOf(c *cli.Context) time.Duration {
+// expireOf is --expire, checked against 1..signature.MaxExpire.
+func expireOf(c *cli.Context) (time.Duration, error) {
 	e := c.Int64("expire")
-	if e <= 0 || e > math.MaxInt64/int64(time.Second) {
-		return 0 // rejected by the signer with a clear message
+	if max := int64(signature.MaxExpire / time.Second); e < 1 || e > max {
+		return 0, fmt.Errorf("--expire %d: want 1..%d seconds (the official libraries' range, about 68 years)", e, max)
 	}
-	return time.Duration(e) * time.Second
+	return time.Duration(e) * time.Second, nil
 }
 
 func sdkAppID(c *cli.Context) (uint32, error) {
@@ -136,15 +144,7 @@ func secretKey(c *cli.Context, env Env, required bool) (string, error) {
 		return k, nil
 	}
 	if f := c.String("key-file"); f != "" {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			return "", fmt.Errorf("--key-file: %w", err)
-		}
-		k := strings.TrimSpace(string(b))
-		if k == "" {
-			return "", fmt.Errorf("--key-file %s: empty", f)
-		}
-		return k, nil
+		return readSecretFile("--key-file", f)
 	}
 	if k := env.getenv(SecretEnv); k != "" {
 		return k, nil

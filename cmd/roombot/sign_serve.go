@@ -4,12 +4,12 @@ import (
 	"context"
 	"fmt"
 	"net"
-	"os"
-	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/roombot/roombot/server"
+	"github.com/roombot/roombot/server/origin"
 	"github.com/roombot/roombot/signature"
 	"github.com/roombot/roombot/signature/signsvc"
 )
@@ -23,10 +23,15 @@ func serveSignCommand(env Env) *cli.Command {
 			&cli.StringFlag{Name: "listen", Value: signsvc.DefaultListen, Usage: "address to listen on"},
 			&cli.Int64Flag{Name: "expire", Value: int64(signsvc.DefaultExpire / time.Second), Usage: "validity of issued credentials, seconds"},
 			&cli.StringFlag{Name: "privileges", Value: signsvc.DefaultPrivileges.String(), Usage: "privileges of issued privateMapKeys (names or number)"},
-			&cli.StringFlag{Name: "token-file", Usage: "require this bearer token (read from the file; or $ROOMBOT_SIGN_TOKEN)"},
+			&cli.StringFlag{Name: "token-file", Usage: "require this bearer token (read from the file; or $ROOMBOT_SIGN_TOKEN); without one only loopback clients are answered"},
+			&cli.StringSliceFlag{Name: "allow-origin", Usage: "a browser origin (scheme://host[:port], or *) whose pages may call the service (CORS); repeatable"},
 		),
 		Action: func(c *cli.Context) error {
 			svc, err := newCLIService(c, env)
+			if err != nil {
+				return withExit(ExitUsage, err)
+			}
+			pol, err := origin.New(c.StringSlice("allow-origin")...)
 			if err != nil {
 				return withExit(ExitUsage, err)
 			}
@@ -50,7 +55,8 @@ func serveSignCommand(env Env) *cli.Command {
 				defer func() { cancel(); <-watched; stop() }()
 			}
 			fmt.Fprintf(env.Stdout, "signing service on http://%s%s\n", ln.Addr(), signsvc.Path)
-			if err := signsvc.Serve(ctx, ln, svc); err != nil {
+			fmt.Fprintf(env.Stderr, "roombot: signing service access: %s\n", svc.Access())
+			if err := signsvc.Serve(ctx, ln, pol.CORS(svc)); err != nil {
 				return withExit(ExitNotCarried, err)
 			}
 			return nil
@@ -75,15 +81,17 @@ func newCLIService(c *cli.Context, env Env) (*signsvc.Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	token := ""
-	if f := c.String("token-file"); f != "" {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			return nil, fmt.Errorf("--token-file: %w", err)
-		}
-		token = strings.TrimSpace(string(b))
-	} else {
-		token = env.getenv("ROOMBOT_SIGN_TOKEN")
+	token, err := fileOrEnv(c, env, "token-file", "ROOMBOT_SIGN_TOKEN")
+	if err != nil {
+		return nil, err
 	}
-	return signsvc.New(signer, signsvc.WithExpire(expireOf(c)), signsvc.WithPrivileges(p), signsvc.WithBearerToken(token))
+	expire, err := expireOf(c)
+	if err != nil {
+		return nil, err
+	}
+	opts := []signsvc.Option{signsvc.WithExpire(expire), signsvc.WithPrivileges(p), signsvc.WithBearerToken(token)}
+	if key == server.DevSecretKey {
+		opts = append(opts, signsvc.WithOpenAccess()) // published: no secret to protect
+	}
+	return signsvc.New(signer, opts...)
 }

@@ -60,3 +60,16 @@ func TestReportVerdicts(t *testing.T) {
 		})
 	}
 }
+
+// TestAcceptOverloadFlag: --accept-overload is a run flag before or after
+// the scenario file (run.json records it; TestReportVerdicts shows its
+// effect on the verdict).
+func TestAcceptOverloadFlag(t *testing.T) {
+	t.Parallel()
+	f := "../../fixtures/scenarios/ci-smoke.yaml"
+	for _, args := range [][]string{{"--check", "--accept-overload", f}, {"--check", f, "--accept-overload"}} {
+		if code, _, stderr := runRun(t, Env{}, args...); code != ExitOK {
+			t.Errorf("%v: exit %d: %s", args, code, stderr)
+		}
+	}
+}

@@ -20,7 +20,7 @@ func botConfig(u *scenario.User, tg *Target) bot.Config {
 	g := u.Config
 	bc := bot.Config{
 		SDKAppID: tg.SDKAppID, UserID: u.ID, RoomID: u.Room.ID, StrRoomID: u.Room.StrID,
-		SecretKey: tg.Secret, SignURL: tg.SignURL, DriverCredentials: tg.DriverCredentials,
+		SecretKey: tg.Secret, SignURL: tg.SignURL, SignToken: tg.SignToken, DriverCredentials: tg.DriverCredentials,
 		Muted: g.Muted, CameraOff: g.CameraOff, EnableIM: g.IM, MaxMembers: g.MaxMembers,
 		Role: signaling.Role(g.Role), RecvMode: recvModes[g.RecvMode],
 		Media: bot.MediaConfig{Codec: g.Media.Codec, Resolution: g.Media.Resolution, Camera: g.Media.Camera,

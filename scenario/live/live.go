@@ -22,6 +22,7 @@ import (
 const (
 	DefaultSecretEnv     = "ROOMBOT_SECRET_KEY"
 	DefaultAdminTokenEnv = "ROOMBOT_ADMIN_TOKEN"
+	DefaultSignTokenEnv  = "ROOMBOT_SIGN_TOKEN"
 	// DefaultRunsDir is where run directories go when Options.Out is empty.
 	DefaultRunsDir = "runs"
 )
@@ -73,7 +74,8 @@ func (o *Outcome) Failed() []reports.Check {
 // Run plays the scenario c for real and writes its run directory.
 // Cancelling ctx interrupts the run gracefully: bots leave and the report
 // is still complete (Info.Interrupted). Errors that prevent the run wrap
-// ErrNotCarried or ErrUsage.
+// ErrNotCarried or ErrUsage; with ErrNotCarried the Outcome is non-nil when
+// the run directory could still be written with the error.
 func Run(ctx context.Context, c *scenario.Config, o Options) (*Outcome, error) {
 	plan, err := scenario.NewPlan(c)
 	if err != nil {
@@ -91,12 +93,12 @@ func Run(ctx context.Context, c *scenario.Config, o Options) (*Outcome, error) {
 	}
 	tg, err := OpenTarget(ctx, c, o)
 	if err != nil {
-		return nil, notCarried(c, o.Out, started, err)
+		return notCarried(c, o.Out, started, err)
 	}
 	defer tg.Close()
 	host, err := bot.NewHost(bot.WithHostLogger(o.Logger))
 	if err != nil {
-		return nil, notCarried(c, o.Out, started, fmt.Errorf("%w: bot host: %w", ErrNotCarried, err))
+		return notCarried(c, o.Out, started, fmt.Errorf("%w: bot host: %w", ErrNotCarried, err))
 	}
 	defer host.Close()
 	dir, err := reports.Create(o.Out)

@@ -158,7 +158,10 @@ func TestRunTargetUnreachable(t *testing.T) {
 	}
 	env := func(k string) string { return map[string]string{"ROOMBOT_SECRET_KEY": "s3cr3t"}[k] }
 	out := filepath.Join(t.TempDir(), "run")
-	_, err = Run(context.Background(), c, Options{Out: out, Getenv: env})
+	o, err := Run(context.Background(), c, Options{Out: out, Getenv: env})
+	if o == nil || o.Dir != out || o.Info.Error == "" {
+		t.Errorf("outcome of a run not carried out: %+v", o)
+	}
 	if !errors.Is(err, ErrNotCarried) || strings.Contains(err.Error(), "ROOMBOT_SECRET") {
 		t.Errorf("err = %v; want ErrNotCarried", err)
 	}

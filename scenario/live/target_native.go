@@ -1,6 +1,7 @@
 package live
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 
@@ -79,6 +80,7 @@ func openNative(ctx context.Context, c *scenario.Config, o Options) (*Target, er
 		SDKAppID: sdkAppIDOf(c), SignURL: c.Credentials.SignURL}
 	switch {
 	case t.SignURL != "":
+		t.SignToken = o.Getenv(cmp.Or(c.Credentials.SignTokenEnv, DefaultSignTokenEnv))
 	case c.Credentials.Secret != "":
 		t.Secret = c.Credentials.Secret
 	default:

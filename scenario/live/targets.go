@@ -32,6 +32,7 @@ type Target struct {
 	SDKAppID          uint32
 	Secret            string
 	SignURL           string
+	SignToken         string // bearer token of SignURL (never printed)
 	DriverCredentials bool
 
 	close func() error

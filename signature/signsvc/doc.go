@@ -17,7 +17,14 @@
 // Errors are JSON {"error": "...", "code": N} with an HTTP status and a TRTC
 // code: 400 + -100000 for malformed JSON, 400 + -3318 for a bad room,
 // 400 + -3319 for a bad userID, 401 + -100001 when the bearer token is
-// missing or wrong, 405 + -100005 for another method.
+// missing or wrong, 403 + -100001 for a client beyond loopback when no token
+// is set (see below), 405 + -100005 for another method.
+//
+// Who may sign: the credentials let their holder evict and impersonate any
+// participant (duplicate login), so with a token (WithBearerToken) only
+// requests carrying it are served; without one only loopback clients are,
+// unless WithOpenAccess says the key is no secret (the published dev key).
+// Expire is capped at signature.MaxExpire.
 //
 // New returns an http.Handler that the reference room service mounts (its
 // path is Path); Serve runs it alone on a listener (roombot sign serve).

@@ -24,11 +24,12 @@ const (
 // Option configures a Service.
 type Option func(*Service) error
 
-// WithExpire sets the validity of issued credentials (whole seconds, ≥ 1s).
+// WithExpire sets the validity of issued credentials (whole seconds,
+// 1s..signature.MaxExpire).
 func WithExpire(d time.Duration) Option {
 	return func(s *Service) error {
-		if d < time.Second {
-			return fmt.Errorf("signsvc: expire %v, want at least 1s", d)
+		if d < time.Second || d > signature.MaxExpire {
+			return fmt.Errorf("signsvc: expire %v, want 1s..%v (the official libraries' range)", d, signature.MaxExpire)
 		}
 		s.expire = d
 		return nil
@@ -49,6 +50,17 @@ func WithPrivileges(p signature.Privilege) Option {
 func WithBearerToken(token string) Option {
 	return func(s *Service) error {
 		s.token = []byte(token)
+		return nil
+	}
+}
+
+// WithOpenAccess serves clients from any address without a token. Use it
+// only when the key is no secret (the reference service's published dev
+// key): anyone could sign locally anyway. Without it and without a token,
+// the service answers loopback clients only.
+func WithOpenAccess() Option {
+	return func(s *Service) error {
+		s.open = true
 		return nil
 	}
 }

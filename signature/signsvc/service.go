@@ -34,6 +34,7 @@ type Service struct {
 	expire     time.Duration
 	privileges signature.Privilege
 	token      []byte
+	open       bool // no token needed from anywhere (WithOpenAccess)
 	newUserID  func() (string, error)
 }
 
@@ -81,6 +82,10 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
 		writeError(w, http.StatusMethodNotAllowed, codes.ErrServerInvalidCommand, fmt.Sprintf("method %s not allowed, use POST", r.Method))
+		return
+	}
+	if len(s.token) == 0 && !s.open && !loopback(r.RemoteAddr) {
+		writeError(w, http.StatusForbidden, CodeTokenError, "this signing service has no token and answers loopback clients only (give it a token: roombot serve --sign-token-file)")
 		return
 	}
 	if !s.authorized(r) {

@@ -232,6 +232,9 @@ func TestOptionsValidate(t *testing.T) {
 	if _, err := New(signer, WithExpire(time.Millisecond)); err == nil {
 		t.Fatal("sub-second expire accepted")
 	}
+	if _, err := New(signer, WithExpire(signature.MaxExpire+time.Second)); err == nil {
+		t.Fatal("expire past the official libraries' range accepted")
+	}
 	if _, err := New(nil); err == nil {
 		t.Fatal("nil signer accepted")
 	}
