@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/pion/rtcp"
@@ -30,8 +31,12 @@ type PeerConfig struct {
 	// OnPublication is called once per upstream track when its first packet
 	// arrives, from a pion goroutine.
 	OnPublication func(*Publication)
-	// OnFailed is called once if ICE/DTLS fails or disconnects for good.
+	// OnFailed is called once if ICE/DTLS fails or the media connection
+	// stays silent for the engine's MediaTimeout.
 	OnFailed func()
+	// OnAnswerTimeout is called once if an offer is not answered within
+	// the engine's AnswerTimeout of being sent.
+	OnAnswerTimeout func()
 }
 
 // Peer is one participant's PeerConnection. Its methods are safe for
@@ -48,7 +53,9 @@ type Peer struct {
 	closed     bool
 	candidates []webrtc.ICECandidateInit
 	downs      map[*DownTrack]*webrtc.RTPSender
+	answerDue  *time.Timer // running while an offer is outstanding
 
+	closing   atomic.Bool // Close was called: a closed state is ours
 	failOnce  sync.Once
 	closeOnce sync.Once
 	wg        sync.WaitGroup // track readers and RTCP readers
@@ -82,7 +89,12 @@ func (e *Engine) NewPeer(cfg PeerConfig) (*Peer, error) {
 	}
 	pc.OnTrack(p.onTrack)
 	pc.OnConnectionStateChange(func(s webrtc.PeerConnectionState) {
-		if s == webrtc.PeerConnectionStateFailed && cfg.OnFailed != nil {
+		e.log.Debug("peer connection state", "user", cfg.UserID, "state", s.String())
+		// Failed: ICE/DTLS failure or silence (Config.MediaTimeout). Closed
+		// without our Close: pion closes the PeerConnection when the client
+		// sends a DTLS close_notify (a browser's pc.close()).
+		dead := s == webrtc.PeerConnectionStateFailed || s == webrtc.PeerConnectionStateClosed && !p.closing.Load()
+		if dead && cfg.OnFailed != nil {
 			p.failOnce.Do(cfg.OnFailed)
 		}
 	})
@@ -135,6 +147,9 @@ func (p *Peer) offerLocked() error {
 	}
 	p.offering = true
 	p.cfg.SendOffer(p.pc.LocalDescription().SDP)
+	if p.cfg.OnAnswerTimeout != nil {
+		p.answerDue = time.AfterFunc(p.e.answer, p.cfg.OnAnswerTimeout)
+	}
 	return nil
 }
 
@@ -156,6 +171,10 @@ func (p *Peer) SetAnswer(sdp string) error {
 		return fmt.Errorf("sfu: answer from %q: %w", p.cfg.UserID, err)
 	}
 	p.offering = false
+	if p.answerDue != nil {
+		p.answerDue.Stop()
+		p.answerDue = nil
+	}
 	for _, c := range p.candidates {
 		if err := p.pc.AddICECandidate(c); err != nil {
 			p.e.log.Debug("early candidate rejected", "user", p.cfg.UserID, "err", err)
@@ -290,8 +309,12 @@ func (p *Peer) onTrack(t *webrtc.TrackRemote, r *webrtc.RTPReceiver) {
 func (p *Peer) Close() error {
 	var err error
 	p.closeOnce.Do(func() {
+		p.closing.Store(true)
 		p.mu.Lock()
 		p.closed = true
+		if p.answerDue != nil {
+			p.answerDue.Stop()
+		}
 		downs := p.downs
 		p.downs = map[*DownTrack]*webrtc.RTPSender{}
 		p.mu.Unlock()
