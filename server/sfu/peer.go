@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/pion/rtcp"
+	"github.com/pion/sdp/v3"
 	"github.com/pion/webrtc/v4"
 )
 
@@ -154,7 +155,10 @@ func (p *Peer) offerLocked() error {
 }
 
 // SetAnswer applies the client's answer to the outstanding offer and makes
-// the next offer if one was requested meanwhile.
+// the next offer if one was requested meanwhile. A refused answer changes
+// nothing: the offer stays outstanding (see ResendOffer). An answer that
+// leaves an upstream m-line not sending (inactive, recvonly, rejected) is
+// refused with ErrNotSending.
 func (p *Peer) SetAnswer(sdp string) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -164,10 +168,10 @@ func (p *Peer) SetAnswer(sdp string) error {
 	if !p.offering {
 		return ErrNoOffer
 	}
+	if err := p.checkUpstream(sdp); err != nil {
+		return fmt.Errorf("sfu: answer from %q: %w", p.cfg.UserID, err)
+	}
 	if err := p.pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeAnswer, SDP: sdp}); err != nil {
-		// pion cannot roll a local offer back; send the outstanding offer
-		// again so that a client whose answer was refused can answer anew.
-		p.cfg.SendOffer(p.pc.LocalDescription().SDP)
 		return fmt.Errorf("sfu: answer from %q: %w", p.cfg.UserID, err)
 	}
 	p.offering = false
@@ -186,6 +190,62 @@ func (p *Peer) SetAnswer(sdp string) error {
 		return p.offerLocked()
 	}
 	return nil
+}
+
+// ResendOffer sends the outstanding offer again (after a refused answer:
+// pion cannot roll a local offer back, so the client answers it anew). It
+// does nothing when no offer is outstanding.
+func (p *Peer) ResendOffer() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closed || !p.offering {
+		return
+	}
+	p.cfg.SendOffer(p.pc.LocalDescription().SDP)
+}
+
+// checkUpstream refuses an answer in which an upstream m-line (recvonly on
+// the server) is not sending: the room would announce media that never
+// comes.
+func (p *Peer) checkUpstream(answer string) error {
+	var sd sdp.SessionDescription
+	if err := sd.UnmarshalString(answer); err != nil {
+		return fmt.Errorf("%w: %w", ErrBadAnswer, err)
+	}
+	up := map[string]string{} // mid → kind
+	for _, tr := range p.pc.GetTransceivers() {
+		if tr.Direction() == webrtc.RTPTransceiverDirectionRecvonly && tr.Mid() != "" {
+			up[tr.Mid()] = tr.Kind().String()
+		}
+	}
+	session := direction(sd.Attributes, "sendrecv")
+	for _, md := range sd.MediaDescriptions {
+		mid, _ := md.Attribute("mid")
+		kind, ok := up[mid]
+		if !ok {
+			continue
+		}
+		dir := direction(md.Attributes, session)
+		if md.MediaName.Port.Value == 0 {
+			dir = "rejected (port 0)"
+		}
+		if dir != "sendonly" && dir != "sendrecv" {
+			return fmt.Errorf("%w: upstream m-line mid %s (%s) is %s: attach the %s track and answer sendonly, or enter without publishing %s",
+				ErrNotSending, mid, kind, dir, kind, kind)
+		}
+	}
+	return nil
+}
+
+// direction is the direction attribute among attrs, or def.
+func direction(attrs []sdp.Attribute, def string) string {
+	for _, a := range attrs {
+		switch a.Key {
+		case "sendrecv", "sendonly", "recvonly", "inactive":
+			return a.Key
+		}
+	}
+	return def
 }
 
 // AddCandidate adds a trickled client candidate; candidates that arrive

@@ -1,0 +1,90 @@
+package server
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/pion/webrtc/v4"
+	"github.com/roombot/roombot/codes"
+	"github.com/roombot/roombot/protocol"
+)
+
+// nextOffer reads until the next offer, failing on anything but events.
+func (r *raw) nextOffer() string {
+	r.t.Helper()
+	for {
+		m, _, ok := r.recv()
+		if !ok {
+			r.t.Fatal("closed waiting for an offer")
+		}
+		if b, isSDP := m.Body.(*protocol.SDP); isSDP {
+			return b.SDP
+		}
+		if _, isReply := m.Body.(*protocol.Reply); isReply {
+			r.t.Fatalf("unexpected reply %+v while waiting for an offer", m.Body)
+		}
+	}
+}
+
+// An answer that leaves an upstream m-line not sending (inactive: the
+// client attached no track) is refused, so that nobody is told about media
+// that never comes; the refusal comes first, then the offer again.
+func TestInactiveUpstreamAnswerRefused(t *testing.T) {
+	t.Parallel()
+	s := startServer(t, Config{})
+	r := dialRaw(t, s)
+	e, _ := json.Marshal(protocol.Enter{SDKAppID: DefaultSDKAppID, UserID: "lazy", UserSig: userSig(t, "lazy"), RoomID: 50, PublishAudio: true, PublishVideo: true})
+	r.send(`{"type":"enter","id":1,"data":` + string(e) + `}`)
+	offer := r.nextOffer()
+	pc, err := clientAPI(t, nil).NewPeerConnection(webrtc.Configuration{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = pc.Close() })
+	answer := func(sdp string) string {
+		t.Helper()
+		if err := pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeOffer, SDP: sdp}); err != nil {
+			t.Fatal(err)
+		}
+		a, err := pc.CreateAnswer(nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := pc.SetLocalDescription(a); err != nil {
+			t.Fatal(err)
+		}
+		return a.SDP
+	}
+	// A browser that attaches no track answers inactive (pion says
+	// sendonly regardless): edit the answer as such a client sends it.
+	lazy := strings.ReplaceAll(answer(offer), "a=sendonly", "a=inactive")
+	b, _ := json.Marshal(protocol.SDP{SDP: lazy})
+	r.send(`{"type":"answer","id":2,"data":` + string(b) + `}`)
+	m, _, ok := r.recv()
+	rep, isReply := m.Body.(*protocol.Reply)
+	if !ok || !isReply || m.ID != 2 {
+		t.Fatalf("got %s %+v, want the reply to the answer first", m.Type, m.Body)
+	}
+	if rep.Code != codes.ErrServerInvalidCommand || !strings.Contains(rep.Message, "mid 0") {
+		t.Fatalf("reply %+v, want %d naming mid 0", rep, codes.ErrServerInvalidCommand)
+	}
+	again := r.nextOffer()
+	// Now with tracks on both upstream m-lines.
+	for _, k := range []webrtc.RTPCodecCapability{
+		{MimeType: webrtc.MimeTypeOpus, ClockRate: 48000, Channels: 2}, {MimeType: webrtc.MimeTypeVP8, ClockRate: 90000},
+	} {
+		tr, err := webrtc.NewTrackLocalStaticRTP(k, strings.ToLower(strings.SplitN(k.MimeType, "/", 2)[0]), "lazy")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := pc.AddTrack(tr); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b, _ = json.Marshal(protocol.SDP{SDP: answer(again)})
+	r.send(`{"type":"answer","id":3,"data":` + string(b) + `}`)
+	if rep := r.reply(3); rep.Code != 0 {
+		t.Fatalf("sending answer refused: %+v", rep)
+	}
+}
