@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pion/webrtc/v4"
 	"github.com/roombot/roombot/codes"
@@ -27,6 +28,22 @@ func (r *raw) nextOffer() string {
 	}
 }
 
+// answerOffer applies a server offer to pc and returns pc's answer.
+func answerOffer(t *testing.T, pc *webrtc.PeerConnection, sdp string) string {
+	t.Helper()
+	if err := pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeOffer, SDP: sdp}); err != nil {
+		t.Fatal(err)
+	}
+	a, err := pc.CreateAnswer(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := pc.SetLocalDescription(a); err != nil {
+		t.Fatal(err)
+	}
+	return a.SDP
+}
+
 // An answer that leaves an upstream m-line not sending (inactive: the
 // client attached no track) is refused, so that nobody is told about media
 // that never comes; the refusal comes first, then the offer again.
@@ -42,20 +59,7 @@ func TestInactiveUpstreamAnswerRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = pc.Close() })
-	answer := func(sdp string) string {
-		t.Helper()
-		if err := pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeOffer, SDP: sdp}); err != nil {
-			t.Fatal(err)
-		}
-		a, err := pc.CreateAnswer(nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := pc.SetLocalDescription(a); err != nil {
-			t.Fatal(err)
-		}
-		return a.SDP
-	}
+	answer := func(sdp string) string { return answerOffer(t, pc, sdp) }
 	// A browser that attaches no track answers inactive (pion says
 	// sendonly regardless): edit the answer as such a client sends it.
 	lazy := strings.ReplaceAll(answer(offer), "a=sendonly", "a=inactive")
@@ -86,5 +90,47 @@ func TestInactiveUpstreamAnswerRefused(t *testing.T) {
 	r.send(`{"type":"answer","id":3,"data":` + string(b) + `}`)
 	if rep := r.reply(3); rep.Code != 0 {
 		t.Fatalf("sending answer refused: %+v", rep)
+	}
+}
+
+// When a publisher leaves, a subscriber hears userLeft before the offer
+// that turns the publisher's m-lines inactive.
+func TestUserLeftBeforeInactiveOffer(t *testing.T) {
+	t.Parallel()
+	s := startServer(t, Config{})
+	a := mustJoin(t, s, "alice", joinOpts{room: 51, audio: true})
+	w := &writer{t: t, tr: a.audio}
+	r := dialRaw(t, s)
+	r.enterAs("sub", 51, "")
+	pc, err := clientAPI(t, nil).NewPeerConnection(webrtc.Configuration{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = pc.Close() })
+	defer r.keepPinging(time.Second)()
+	// alice's first packets make her track known: sub gets an offer with it.
+	stop := w.trickle()
+	offer := r.nextOffer()
+	stop()
+	b, _ := json.Marshal(protocol.SDP{SDP: answerOffer(t, pc, offer)})
+	r.send(`{"type":"answer","id":2,"data":` + string(b) + `}`)
+	if rep := r.reply(2); rep.Code != 0 {
+		t.Fatalf("answer: %+v", rep)
+	}
+	if err := a.sess.Leave(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	var order []protocol.Type
+	for len(order) < 2 {
+		m, _, ok := r.recv()
+		if !ok {
+			t.Fatal("closed")
+		}
+		if m.Type == protocol.TypeUserLeft || m.Type == protocol.TypeOffer {
+			order = append(order, m.Type)
+		}
+	}
+	if order[0] != protocol.TypeUserLeft || order[1] != protocol.TypeOffer {
+		t.Fatalf("order %v, want userLeft then offer", order)
 	}
 }
