@@ -134,3 +134,15 @@ func TestUserLeftBeforeInactiveOffer(t *testing.T) {
 		t.Fatalf("order %v, want userLeft then offer", order)
 	}
 }
+
+// A candidate belongs to an answer: one sent before any offer is refused.
+func TestCandidateBeforeOfferRefused(t *testing.T) {
+	t.Parallel()
+	s := startServer(t, Config{})
+	r := dialRaw(t, s)
+	r.enterAs("early", 52, "") // alone, publishing nothing: no offer yet
+	r.send(`{"type":"candidate","id":2,"data":{"candidate":"candidate:1 1 udp 2130706431 127.0.0.1 50123 typ host","sdpMid":"0","sdpMLineIndex":0}}`)
+	if rep := r.reply(2); rep.Code != codes.ErrServerInvalidCommand || !strings.Contains(rep.Message, "before any offer") {
+		t.Fatalf("candidate before any offer: %+v, want %d", rep, codes.ErrServerInvalidCommand)
+	}
+}

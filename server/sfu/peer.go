@@ -249,12 +249,16 @@ func direction(attrs []sdp.Attribute, def string) string {
 }
 
 // AddCandidate adds a trickled client candidate; candidates that arrive
-// before the first answer are buffered.
+// between the first offer and its answer are buffered (up to 64), and one
+// before any offer is refused with ErrEarlyCandidate.
 func (p *Peer) AddCandidate(c webrtc.ICECandidateInit) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.closed {
 		return ErrClosed
+	}
+	if p.pc.LocalDescription() == nil {
+		return ErrEarlyCandidate
 	}
 	if c.Candidate == "" {
 		return nil // end of candidates
