@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/http/httputil"
 	"net/url"
 	"os"
 	"os/exec"
@@ -66,9 +67,17 @@ func startBrowser(t *testing.T, bin string, s *Server, userID string, room uint3
 		default:
 		}
 	})
+	// The page reaches /ws through its own origin (a byte-copying reverse
+	// proxy for the upgrade), so that the service's origin policy sees a
+	// same-origin page, as a page served next to the service would be.
+	target, err := url.Parse(s.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	mux.Handle("GET /ws", httputil.NewSingleHostReverseProxy(target))
 	web := httptest.NewServer(mux) // loopback, ephemeral port
 	t.Cleanup(web.Close)
-	q := url.Values{"ws": {s.SignalURL()}, "app": {strconv.FormatUint(uint64(DefaultSDKAppID), 10)},
+	q := url.Values{"ws": {"ws" + strings.TrimPrefix(web.URL, "http") + "/ws"}, "app": {strconv.FormatUint(uint64(DefaultSDKAppID), 10)},
 		"user": {userID}, "sig": {userSig(t, userID)}, "room": {strconv.FormatUint(uint64(room), 10)}}
 	for k, v := range extra {
 		q[k] = v
