@@ -210,7 +210,7 @@ func (e *evaluation) collect(m Metric, from, to time.Time, users map[string]bool
 	case "freeze_time":
 		events(named(reports.EvFreezeEnd))
 	case "freezes":
-		events(func(x reports.Event) (float64, bool) { return 1, x.Event == reports.EvFreezeStart })
+		events(func(x reports.Event) (float64, bool) { return 1, summary.IsFreeze(x) })
 	case "errors":
 		events(func(x reports.Event) (float64, bool) { return 1, summary.IsError(x) })
 	case "action_lag":

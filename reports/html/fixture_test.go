@@ -57,6 +57,7 @@ func fixture(bots, per, secs int) *reports.Dataset {
 			fr := 0
 			if fault && (b+s)%9 == 0 {
 				fr = 1
+				ev(float64(s)-0.25, user, room, reports.KindMedia, reports.EvFreezeStart, 0, 0, "")
 				ev(float64(s), user, room, reports.KindMedia, reports.EvFreezeEnd, 0, 250, "")
 			}
 			d.Samples = append(d.Samples, reports.Sample{Time: at(float64(s)), User: user, Room: room, Interval: 1,

@@ -103,7 +103,7 @@ func build(d *reports.Dataset, s *summary.Summary) *page {
 		{"join time", "ms", s.Joins.JoinMs}, {"time to first frame", "ms", s.Joins.TTFFMs},
 		{"bitrate out", "kbps", st.TxKbps}, {"bitrate in", "kbps", st.RxKbps}, {"receive loss", "%", st.LossPct},
 		{"jitter", "ms", st.JitterMs}, {"RTT", "ms", st.RTTMs}, {"frame rate per video track", "fps", st.FPS},
-		{"freezes per bot-second", "", st.Freezes}, {"freeze duration", "ms", st.FreezeDur}, {"end-to-end latency", "ms", st.E2EMs},
+		{"freeze duration", "ms", st.FreezeDur}, {"end-to-end latency", "ms", st.E2EMs},
 	}
 	p.Rooms, p.RoomsNote = capRows(s.Rooms, MaxRooms, "rooms")
 	p.Users, p.UsersNote = capRows(s.Users, MaxUsers, "bots")

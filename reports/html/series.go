@@ -132,22 +132,17 @@ func joinsPlot(d *reports.Dataset, a axis, marks []mark) *plot {
 	return p
 }
 
-// freezesPlot shows freezes started per bucket (all bots), from samples, or
-// from freeze_start events when there are no samples.
+// freezesPlot shows freezes started per bucket (all bots): freeze_start
+// events (summary.IsFreeze, the count of the totals and the assertions), at
+// the time the freeze began. A run with samples measured freezes even if
+// none happened.
 func freezesPlot(d *reports.Dataset, a axis, marks []mark) *plot {
 	n := make([]float64, a.n)
-	seen := false
-	if len(d.Samples) > 0 {
-		for _, s := range d.Samples {
-			n[a.bucket(s.Time)] += float64(s.Freezes)
+	seen := len(d.Samples) > 0
+	for _, e := range d.Events {
+		if summary.IsFreeze(e) {
+			n[a.bucket(e.Time)]++
 			seen = true
-		}
-	} else {
-		for _, e := range d.Events {
-			if e.Event == reports.EvFreezeStart {
-				n[a.bucket(e.Time)]++
-				seen = true
-			}
 		}
 	}
 	p := &plot{id: "chart-freezes", title: "Video freezes started (all bots)", unit: "freezes", xMax: a.x(a.n), marks: marks, note: "not measured in this run"}

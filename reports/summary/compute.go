@@ -42,7 +42,7 @@ type statsAcc struct {
 	n                                   int
 	tx, rx, loss, jitter, rtt, fps, e2e values
 	freezes, freezeMs, freezeDur        values
-	freezeN                             int
+	freezeN, freezeEnds                 int // freeze_start and freeze_end events
 	txPk, rxPk, lost, nacks, plis, firs int64
 	expected, repaired, txRtx           int64
 }
@@ -74,7 +74,6 @@ func (a *statsAcc) sample(s reports.Sample) {
 	a.e2e.addPtr(s.E2EMs)
 	a.freezes.add(float64(s.Freezes))
 	a.freezeMs.add(s.FreezeMs)
-	a.freezeN += s.Freezes
 	a.txPk += int64(s.TxPackets)
 	a.rxPk += int64(s.RxPackets)
 	a.lost += s.RxLost
@@ -87,8 +86,12 @@ func (a *statsAcc) sample(s reports.Sample) {
 }
 
 func (a *statsAcc) event(e reports.Event) {
+	if IsFreeze(e) {
+		a.freezeN++
+	}
 	if e.Event == reports.EvFreezeEnd {
 		a.freezeDur.add(e.Value)
+		a.freezeEnds++
 	}
 }
 
@@ -96,7 +99,8 @@ func (a *statsAcc) result() Stats {
 	s := Stats{Samples: a.n, TxKbps: NewDist(a.tx), RxKbps: NewDist(a.rx), LossPct: NewDist(a.loss),
 		JitterMs: NewDist(a.jitter), RTTMs: NewDist(a.rtt), FPS: NewDist(a.fps), E2EMs: NewDist(a.e2e),
 		Freezes: NewDist(a.freezes), FreezeMs: NewDist(a.freezeMs), FreezeDur: NewDist(a.freezeDur), FreezeN: a.freezeN,
-		TxPackets: a.txPk, RxPackets: a.rxPk, RxLost: a.lost, NACKs: a.nacks, PLIs: a.plis, FIRs: a.firs,
+		FreezesUnended: max(a.freezeN-a.freezeEnds, 0),
+		TxPackets:      a.txPk, RxPackets: a.rxPk, RxLost: a.lost, NACKs: a.nacks, PLIs: a.plis, FIRs: a.firs,
 		RxExpected: a.expected, RxRepaired: a.repaired, TxRetransmitted: a.txRtx}
 	// Received packets include retransmissions: only the expected count
 	// (from sequence numbers) is the loss's denominator.
