@@ -13,6 +13,7 @@ const (
 	padL, padR, padT, padB         = 62, 16, 28, 30
 	plotW, plotH                   = chartW - padL - padR, chartH - padT - padB
 	colorBand, colorLine, colorRed = "#9ecae1", "#08519c", "#d62728"
+	colorMax                       = "#e6550d" // a band chart's max line
 )
 
 // layerKind is how a layer is drawn.
