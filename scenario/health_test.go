@@ -42,3 +42,27 @@ func TestHealthNotes(t *testing.T) {
 		t.Errorf("passing overload: %+v", got3)
 	}
 }
+
+// TestOverloadEventOnMediaLag: the live overload event fires on media
+// pacing lag too, not only CPU and action lag (issue 8, item 32): packets
+// sent late are roombot's jitter and freezes, and the run must say so when
+// it happens, not only in the final notes.
+func TestOverloadEventOnMediaLag(t *testing.T) {
+	t.Parallel()
+	var got []reports.Event
+	rs := &runState{now: time.Now, sink: reports.SinkFunc{Event: func(e reports.Event) { got = append(got, e) }}}
+	lag := 5.0
+	h := newHealth(time.Now, rs, nil)
+	h.mediaLagEvery = func() (float64, float64) { return lag, 2 * lag }
+	t0 := time.Now()
+	h.tick(t0.Add(time.Second), 10)
+	if len(got) != 0 {
+		t.Fatalf("5 ms pacing lag raised %+v", got)
+	}
+	lag = 35
+	h.tick(t0.Add(2*time.Second), 10)
+	h.tick(t0.Add(3*time.Second), 10) // once only
+	if len(got) != 1 || got[0].Event != reports.EvOverload || !strings.Contains(got[0].Message, "media packets sent 35.0 ms late") {
+		t.Fatalf("overload events %+v, want one naming the media pacing lag", got)
+	}
+}

@@ -106,6 +106,9 @@ func Run(ctx context.Context, c *scenario.Config, o Options) (*Outcome, error) {
 	factory := newFactory(c, tg, host, o.Logger)
 	opts := []scenario.RunnerOption{scenario.WithSink(dir), scenario.WithFaults(tg.Faults),
 		scenario.WithMediaLag(func() (float64, float64) {
+			l := host.PacingLagTotal()
+			return ms(l.P99), ms(l.Max)
+		}, func() (float64, float64) {
 			l := host.PacingLag()
 			return ms(l.P99), ms(l.Max)
 		})}
