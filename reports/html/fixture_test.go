@@ -30,6 +30,9 @@ func fixture(bots, per, secs int) *reports.Dataset {
 	ev(0, "", "", reports.KindRun, reports.EvRunStart, 0, 0, "")
 	ev(float64(secs)/3, "", "", reports.KindRun, reports.EvMark, 0, 0, "fault")
 	ev(float64(secs)*2/3, "", "", reports.KindRun, reports.EvMark, 0, 0, "heal")
+	ev(float64(secs)/3, "", "", reports.KindAction, "fault", 0, 0, "drop")
+	ev(float64(secs)*2/3+1, "bot-1", "1001", reports.KindAction, "mute", 0, 0.3, "")
+	ev(float64(secs)*2/3+1, "bot-2", "1001", reports.KindAction, "mute", 0, 0.2, "")
 	for b := range bots {
 		user, room := fmt.Sprintf("bot-%d", b+1), fmt.Sprint(1001+b/per)
 		join := 0.2 + float64(b%10)*0.3

@@ -94,7 +94,9 @@ func build(d *reports.Dataset, s *summary.Summary) *page {
 			plots = append(plots, freezesPlot(d, a, marks))
 		}
 	}
+	acts := actsOf(d, a)
 	for _, pl := range plots {
+		pl.acts = acts
 		p.Charts = append(p.Charts, template.HTML(pl.svg())) // built with esc() on every text
 	}
 	p.Timeline = template.HTML(timeline(d, a, marks))

@@ -1,8 +1,10 @@
 package html
 
 import (
+	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/roombot/roombot/reports"
@@ -179,6 +181,50 @@ func freezesPlot(d *reports.Dataset, a axis, marks []mark) *plot {
 		p.layers = []layer{l}
 	}
 	return p
+}
+
+// actsOf returns the run's actions and faults for the charts: one marker
+// per bucket for the actions of all bots (a tooltip says which and how many;
+// joins and leaves have their own chart), one per fault with its name.
+func actsOf(d *reports.Dataset, a axis) []act {
+	type key struct {
+		bucket int
+		name   string
+	}
+	count := map[key]int{}
+	var order []key
+	var out []act
+	for _, e := range d.Events {
+		if e.Kind != reports.KindAction || e.Event == "start" || e.Event == "stop" {
+			continue
+		}
+		i := a.bucket(e.Time)
+		if e.Event == "fault" {
+			label := "fault " + e.Message
+			if e.Tag != "" {
+				label = "fault " + e.Tag + ": " + e.Message
+			}
+			out = append(out, act{x: a.x(i), label: label, fault: true})
+			continue
+		}
+		k := key{i, e.Event}
+		if count[k] == 0 {
+			order = append(order, k)
+		}
+		count[k]++
+	}
+	byBucket := map[int][]string{}
+	var buckets []int
+	for _, k := range order {
+		if byBucket[k.bucket] == nil {
+			buckets = append(buckets, k.bucket)
+		}
+		byBucket[k.bucket] = append(byBucket[k.bucket], fmt.Sprintf("%s ×%d", k.name, count[k]))
+	}
+	for _, i := range buckets {
+		out = append(out, act{x: a.x(i), label: fmtClock(a.x(i)) + ": " + strings.Join(byBucket[i], ", ")})
+	}
+	return out
 }
 
 // marksOf returns the run's named marks.
