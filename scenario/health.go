@@ -37,8 +37,9 @@ type health struct {
 	rs       *runState
 	mediaLag func() (p99, max float64) // over the run, for the result
 	// mediaLagEvery is the pacing lag since its previous call (p99, max
-	// in ms), taken once a second for the live overload rule; nil: none.
-	mediaLagEvery func() (p99, max float64)
+	// in ms, and the frames measured), taken once a second for the live
+	// overload rule and the health events; nil: none.
+	mediaLagEvery func() (p99, max float64, frames int64)
 	cores         int
 
 	mu          sync.Mutex
@@ -49,7 +50,8 @@ type health struct {
 	cpuMax      float64
 	cpuLast     float64
 	lagLast     float64
-	hot         int // consecutive seconds over the CPU rule
+	actionsLast bool // actions fired in the last second (lagLast is theirs)
+	hot         int  // consecutive seconds over the CPU rule
 	notes       []string
 	overload    bool
 	overloadWhy string  // when and why overload was first seen
@@ -116,10 +118,11 @@ func (h *health) watch(ctx context.Context) {
 // receivers' jitter and freezes roombot's own).
 func (h *health) tick(t time.Time, pct float64) {
 	var mediaP99, mediaMax float64
-	media := h.mediaLagEvery != nil
-	if media {
-		mediaP99, mediaMax = h.mediaLagEvery()
+	var frames int64
+	if h.mediaLagEvery != nil {
+		mediaP99, mediaMax, frames = h.mediaLagEvery()
 	}
+	media := frames > 0
 	h.mu.Lock()
 	h.cpuSum += pct
 	h.cpuN++
@@ -131,7 +134,8 @@ func (h *health) tick(t time.Time, pct float64) {
 	if p, ok := cpuPressure(); ok {
 		h.psiMax = max(h.psiMax, p)
 	}
-	if len(h.recent) > 0 {
+	h.actionsLast = len(h.recent) > 0
+	if h.actionsLast {
 		slices.Sort(h.recent)
 		h.lagLast = summary.Percentile(h.recent, 99)
 		h.recent = h.recent[:0]
@@ -161,7 +165,16 @@ func (h *health) tick(t time.Time, pct float64) {
 		h.overload = true
 		h.overloadWhy = fmt.Sprintf("at %.0fs: %s", t.Sub(h.started).Seconds(), why)
 	}
+	actionLag, actions := h.lagLast, h.actionsLast
 	h.mu.Unlock()
+	// The second's health, for the report's chart over time.
+	h.rs.event(reports.Event{Time: t, Kind: reports.KindHealth, Event: reports.EvHealthCPU, Value: pct})
+	if actions {
+		h.rs.event(reports.Event{Time: t, Kind: reports.KindHealth, Event: reports.EvHealthActionLag, Value: actionLag})
+	}
+	if media {
+		h.rs.event(reports.Event{Time: t, Kind: reports.KindHealth, Event: reports.EvHealthMediaLag, Value: mediaP99})
+	}
 	if first {
 		h.rs.event(reports.Event{Time: t, Kind: reports.KindRun, Event: reports.EvOverload,
 			Message: fmt.Sprintf("at %.0fs: %s; measurements from here on describe roombot as much as the server", t.Sub(h.started).Seconds(), why),

@@ -39,7 +39,7 @@ type Runner struct {
 	leaveTimeout  time.Duration
 	hard          <-chan struct{}
 	mediaLag      func() (p99, max float64)
-	mediaLagEvery func() (p99, max float64)
+	mediaLagEvery func() (p99, max float64, frames int64)
 	ran           atomic.Bool
 }
 
@@ -106,9 +106,10 @@ func WithHardStop(hard <-chan struct{}) RunnerOption {
 
 // WithMediaLag gives the runner the media pacing lag of the process (p99
 // and max in ms), for generator health: total is over the whole run (read
-// at the end); every is the lag since its previous call, read once a
-// second for the live overload event (nil: no live media rule).
-func WithMediaLag(total, every func() (p99, max float64)) RunnerOption {
+// at the end); every is the lag since its previous call and the frames it
+// covers, read once a second for the live overload event and the health
+// events (nil: no live media rule).
+func WithMediaLag(total func() (p99, max float64), every func() (p99, max float64, frames int64)) RunnerOption {
 	return func(r *Runner) error { r.mediaLag, r.mediaLagEvery = total, every; return nil }
 }
 

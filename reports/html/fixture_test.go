@@ -31,6 +31,10 @@ func fixture(bots, per, secs int) *reports.Dataset {
 	ev(float64(secs)/3, "", "", reports.KindRun, reports.EvMark, 0, 0, "fault")
 	ev(float64(secs)*2/3, "", "", reports.KindRun, reports.EvMark, 0, 0, "heal")
 	ev(float64(secs)/3, "", "", reports.KindAction, "fault", 0, 0, "drop")
+	for s := 1; s <= secs; s++ {
+		ev(float64(s), "", "", reports.KindHealth, reports.EvHealthCPU, 0, 30+float64(s%7), "")
+		ev(float64(s), "", "", reports.KindHealth, reports.EvHealthMediaLag, 0, 1+float64(s%3), "")
+	}
 	ev(float64(secs)*2/3+1, "bot-1", "1001", reports.KindAction, "mute", 0, 0.3, "")
 	ev(float64(secs)*2/3+1, "bot-2", "1001", reports.KindAction, "mute", 0, 0.2, "")
 	for b := range bots {

@@ -53,3 +53,30 @@ func TestChartsShowActionsFaultsAndReadableMarks(t *testing.T) {
 		t.Errorf("a long mark name is not shortened on the chart")
 	}
 }
+
+// TestHealthOverTime: the generator's health events become two charts
+// (CPU; action and media lag), the worst shard per bucket.
+func TestHealthOverTime(t *testing.T) {
+	t.Parallel()
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	at := func(s float64) time.Time { return t0.Add(time.Duration(s * float64(time.Second))) }
+	d := &reports.Dataset{}
+	for s := 1; s <= 10; s++ {
+		d.Events = append(d.Events,
+			reports.Event{Time: at(float64(s)), Kind: reports.KindHealth, Event: reports.EvHealthCPU, Value: float64(10 * s), Shard: "a"},
+			reports.Event{Time: at(float64(s)), Kind: reports.KindHealth, Event: reports.EvHealthCPU, Value: 5, Shard: "b"},
+			reports.Event{Time: at(float64(s)), Kind: reports.KindHealth, Event: reports.EvHealthMediaLag, Value: 2})
+	}
+	d.Events = append(d.Events, reports.Event{Time: at(7), Kind: reports.KindHealth, Event: reports.EvHealthActionLag, Value: 42})
+	ps := healthPlots(d, newAxis(t0, at(11)), nil)
+	cpu, lag := ps[0].layers[0], ps[1]
+	if len(cpu.y) != 10 || cpu.y[9] != 100 {
+		t.Errorf("cpu line %v, want 10 points ending at 100 (the worst shard)", cpu.y)
+	}
+	if al := layerNamed(lag, "action lag"); len(al.y) != 1 || al.y[0] != 42 {
+		t.Errorf("action lag %v, want one point of 42", al.y)
+	}
+	if ml := layerNamed(lag, "media pacing lag"); len(ml.y) != 10 {
+		t.Errorf("media lag %v, want 10 points", ml.y)
+	}
+}

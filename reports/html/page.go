@@ -94,6 +94,7 @@ func build(d *reports.Dataset, s *summary.Summary) *page {
 			plots = append(plots, freezesPlot(d, a, marks))
 		}
 	}
+	plots = append(plots, healthPlots(d, a, marks)...)
 	acts := actsOf(d, a)
 	for _, pl := range plots {
 		pl.acts = acts

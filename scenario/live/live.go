@@ -108,9 +108,9 @@ func Run(ctx context.Context, c *scenario.Config, o Options) (*Outcome, error) {
 		scenario.WithMediaLag(func() (float64, float64) {
 			l := host.PacingLagTotal()
 			return ms(l.P99), ms(l.Max)
-		}, func() (float64, float64) {
+		}, func() (float64, float64, int64) {
 			l := host.PacingLag()
-			return ms(l.P99), ms(l.Max)
+			return ms(l.P99), ms(l.Max), l.Frames
 		})}
 	if o.Progress != nil {
 		opts = append(opts, scenario.WithProgress(o.Progress, o.TTY))
