@@ -26,14 +26,15 @@ const (
 var pageSrc string
 
 var pageTmpl = template.Must(template.New("report").Funcs(template.FuncMap{
-	"num":   num,
-	"ms":    func(v float64) string { return num(v) + " ms" },
-	"rate":  rate,
-	"when":  func(t time.Time) string { return when(t) },
-	"clock": fmtClock,
-	"code":  codeLabel,
-	"text":  codes.Text,
-	"deref": func(p *float64) float64 { return *p },
+	"num":    num,
+	"ms":     func(v float64) string { return num(v) + " ms" },
+	"rate":   rate,
+	"when":   func(t time.Time) string { return when(t) },
+	"clock":  fmtClock,
+	"code":   codeLabel,
+	"text":   codes.Text,
+	"deref":  func(p *float64) float64 { return *p },
+	"anchor": userAnchor,
 }).Parse(pageSrc))
 
 // page is what the template renders.
@@ -47,6 +48,9 @@ type page struct {
 	RoomsNote string
 	Users     []summary.User
 	UsersNote string
+	Groups    []summary.Group
+	Details   []userDetail
+	Outliers  []outlier
 	Errors    []errRow
 	ErrNote   string
 }
@@ -110,6 +114,9 @@ func build(d *reports.Dataset, s *summary.Summary) *page {
 	}
 	p.Rooms, p.RoomsNote = capRows(s.Rooms, MaxRooms, "rooms")
 	p.Users, p.UsersNote = capRows(s.Users, MaxUsers, "bots")
+	p.Groups = s.Groups
+	p.Details = userDetails(d, a, p.Users)
+	p.Outliers = outliers(s.Users)
 	n := 0
 	for _, e := range d.Events {
 		if !summary.IsError(e) {

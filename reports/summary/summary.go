@@ -15,6 +15,7 @@ type Summary struct {
 	Checks Checks        `json:"checks"`
 	Health Health        `json:"health"`
 	Rooms  []Room        `json:"rooms"`
+	Groups []Group       `json:"groups,omitempty"` // the scenario's groups (run.json "groups")
 	Users  []User        `json:"users"`
 	Notes  []string      `json:"notes,omitempty"` // what the data cannot tell, in words
 	Writer WriterSummary `json:"writer"`
@@ -142,11 +143,22 @@ type Room struct {
 	Stats  Stats  `json:"stats"`
 }
 
+// Group is one scenario group's figures: every bot of the group, of every
+// shard that ran it.
+type Group struct {
+	Group  string `json:"group"`
+	Users  int    `json:"users"`
+	Joins  Joins  `json:"joins"`
+	Errors int    `json:"errors"`
+	Stats  Stats  `json:"stats"`
+}
+
 // User is one bot's figures.
 type User struct {
 	Shard  string `json:"shard,omitempty"`
 	User   string `json:"user"`
-	Room   string `json:"room,omitempty"` // the last room seen
+	Room   string `json:"room,omitempty"`  // the last room seen
+	Group  string `json:"group,omitempty"` // its scenario group
 	Joins  Joins  `json:"joins"`
 	Errors int    `json:"errors"`
 	Stats  Stats  `json:"stats"`

@@ -146,7 +146,8 @@ func finish(c *scenario.Config, o Options, targetName string, res *scenario.Resu
 		return nil, fmt.Errorf("%w: reading back the run directory: %w", ErrNotCarried, err)
 	}
 	info := reports.RunInfo{Name: c.Name, Scenario: c.File(), Target: targetName, Seed: c.Seed,
-		Started: res.Started, Ended: res.Ended, Interrupted: res.Interrupted, Health: res.Health, OverloadAccepted: o.AcceptOverload}
+		Started: res.Started, Ended: res.Ended, Interrupted: res.Interrupted, Health: res.Health, OverloadAccepted: o.AcceptOverload,
+		Groups: c.GroupMembers()}
 	ds.Info = info
 	info.Checks = scenario.Evaluate(c, ds)
 	sum, err := render.Finish(out, info)
