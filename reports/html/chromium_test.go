@@ -83,10 +83,10 @@ func TestChromium(t *testing.T) {
 		if !strings.Contains(page, `data-ready="1"`) {
 			t.Fatal("the page's script did not run to its end")
 		}
-		if n := strings.Count(page, "<svg"); n != len(figures)+3 {
-			t.Fatalf("%d svg charts in the DOM, want %d", n, len(figures)+3)
+		if n := strings.Count(page, "<svg"); n != len(figures)+5 {
+			t.Fatalf("%d svg charts in the DOM, want %d", n, len(figures)+5)
 		}
-		for _, id := range []string{"chart-joins", "chart-tx", "chart-loss", "chart-rtt", "chart-freezes", "chart-e2e"} {
+		for _, id := range []string{"chart-joins", "chart-tx", "chart-loss", "chart-rtt", "chart-freezes", "chart-e2e", "chart-health-cpu", "chart-health-lag"} {
 			i := strings.Index(page, `id="`+id+`"`)
 			if i < 0 {
 				t.Fatalf("%s missing", id)
