@@ -56,7 +56,9 @@ func (c *authClient) Do(r *http.Request) (*http.Response, error) {
 	return c.hc.Do(r)
 }
 
-func forRoom(ctx context.Context, room string) context.Context { return context.WithValue(ctx, roomKey{}, room) }
+func forRoom(ctx context.Context, room string) context.Context {
+	return context.WithValue(ctx, roomKey{}, room)
+}
 
 // RemoveParticipant removes identity from room (it sees a kick, reason
 // PARTICIPANT_REMOVED).

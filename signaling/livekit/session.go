@@ -31,8 +31,8 @@ type session struct {
 
 	self      string // own identity, from the JoinResponse
 	pub, sub  *negotiator
-	reliable  *webrtc.DataChannel // publisher's "_reliable" (IM sends)
-	dcOpen    chan struct{}       // closed when reliable is open
+	reliable  *webrtc.DataChannel                // publisher's "_reliable" (IM sends)
+	dcOpen    chan struct{}                      // closed when reliable is open
 	published map[string]chan *livekit.TrackInfo // cid → TrackPublished
 	pubMu     sync.Mutex
 
@@ -40,8 +40,8 @@ type session struct {
 	members  map[string]*member // identity → state
 	bySid    map[string]string  // participant sid → identity
 	recv     signaling.RecvMode
-	override map[string][2]bool  // identity → {audio, video} wanted (block/unblock)
-	subs     map[string]*subState // remote track sid → subscription
+	override map[string][2]bool             // identity → {audio, video} wanted (block/unblock)
+	subs     map[string]*subState           // remote track sid → subscription
 	local    map[webrtc.RTPCodecType]string // kind → own track sid
 	imSeq    uint64
 
