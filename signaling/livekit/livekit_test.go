@@ -21,9 +21,10 @@ import (
 
 // collector keeps a bot's events and wakes waiters on each one.
 type collector struct {
-	mu     sync.Mutex
-	events []reports.Event
-	notify chan struct{}
+	mu      sync.Mutex
+	events  []reports.Event
+	samples []reports.Sample
+	notify  chan struct{}
 }
 
 func newCollector() *collector { return &collector{notify: make(chan struct{}, 1)} }
@@ -38,7 +39,61 @@ func (c *collector) WriteEvent(e reports.Event) {
 	}
 }
 
-func (c *collector) WriteSample(reports.Sample) {}
+func (c *collector) WriteSample(x reports.Sample) {
+	c.mu.Lock()
+	c.samples = append(c.samples, x)
+	c.mu.Unlock()
+	select {
+	case c.notify <- struct{}{}:
+	default:
+	}
+}
+
+// waitRx blocks until a stats sample taken after t0 has a receive track
+// of remote's kind for which pred holds (bounded by limit).
+func (c *collector) waitRx(t *testing.T, what string, t0 time.Time, remote, kind string, limit time.Duration, pred func(reports.TrackSample) bool) {
+	t.Helper()
+	deadline := time.NewTimer(limit)
+	defer deadline.Stop()
+	for {
+		c.mu.Lock()
+		for _, x := range c.samples {
+			if !x.Time.After(t0) {
+				continue
+			}
+			for _, ts := range x.Tracks {
+				if ts.Dir == reports.Rx && ts.Remote == remote && ts.Kind == kind && pred(ts) {
+					c.mu.Unlock()
+					return
+				}
+			}
+		}
+		c.mu.Unlock()
+		select {
+		case <-c.notify:
+		case <-deadline.C:
+			c.mu.Lock()
+			var b strings.Builder
+			for _, x := range c.samples {
+				for _, ts := range x.Tracks {
+					if ts.Remote == remote && ts.Kind == kind {
+						fmt.Fprintf(&b, " %s:%d/%df", x.Time.Format("05.000"), ts.Packets, ts.Frames)
+					}
+				}
+			}
+			c.mu.Unlock()
+			t.Fatalf("%s: no such sample after %s (t0 %s; packets/frames:%s)", what, limit, t0.Format("05.000"), b.String())
+		}
+	}
+}
+
+// quietAfter is when a sample no longer counts packets from before t0.
+func quietAfter(t0 time.Time) time.Time {
+	return t0.Add(bot.DefaultStatsInterval + 200*time.Millisecond)
+}
+
+func noFrames(ts reports.TrackSample) bool   { return ts.Frames == 0 }
+func hasPackets(ts reports.TrackSample) bool { return ts.Packets > 0 }
 
 func (c *collector) count(match func(reports.Event) bool) int {
 	c.mu.Lock()

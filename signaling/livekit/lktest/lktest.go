@@ -88,8 +88,8 @@ rtc:
   stun_servers: ["127.0.0.1:%d"]
 keys:
   %s: %s
-logging: {level: warn}
-`, port, udp, stun, s.Key, s.Secret)
+logging: {level: %s}
+`, port, udp, stun, s.Key, s.Secret, logLevel())
 	path := filepath.Join(t.TempDir(), "livekit.yaml")
 	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
 		t.Fatal(err)
@@ -104,6 +104,15 @@ logging: {level: warn}
 		t.Fatalf("livekit-server did not come up: %v\n%s", err, s.log.String())
 	}
 	return s
+}
+
+// logLevel is the server's log level: warn, or $LKTEST_LOG_LEVEL (debug
+// to see what the server did; it costs server CPU).
+func logLevel() string {
+	if l := os.Getenv("LKTEST_LOG_LEVEL"); l != "" {
+		return l
+	}
+	return "warn"
 }
 
 // Log returns what the server printed so far.
