@@ -13,9 +13,9 @@
 //   - members and remote state ← JoinResponse and ParticipantUpdate
 //     (a muted or absent track is "muted"/"off")
 //   - mute / camera off → MuteTrackRequest on the published track
-//   - block/unblock and recvmode → subscriptions (auto-subscribe off: the
-//     driver subscribes to what is wanted) and UpdateTrackSettings
-//     (disabled) for what is subscribed
+//   - block/unblock and recvmode → subscriptions (auto-subscribe for
+//     recvmode all; otherwise the driver subscribes to what is wanted) and
+//     UpdateTrackSettings (disabled) for what is subscribed
 //   - IM → reliable data packets with the topic "roombot.im"
 //     (destination identities for C2C)
 //   - kicked ← LeaveRequest reasons (duplicate identity, removed, room

@@ -144,8 +144,9 @@ func (d *Driver) tokenFor(ctx context.Context, p signaling.JoinParams, room stri
 }
 
 // rtcURL is the signal endpoint with the connection's parameters.
-// Auto-subscribe is off: the driver subscribes to what recvmode and
-// blocks want.
+// Auto-subscribe is on for recvmode all (the server subscribes as it
+// joins: the first frame does not wait for a second negotiation), off
+// otherwise (the driver subscribes to what recvmode and blocks want).
 func (d *Driver) rtcURL(p signaling.JoinParams) (string, error) {
 	u, err := url.Parse(d.url)
 	if err != nil || u.Host == "" {
@@ -162,9 +163,16 @@ func (d *Driver) rtcURL(p signaling.JoinParams) (string, error) {
 	}
 	u.Path = strings.TrimRight(u.Path, "/") + "/rtc"
 	q := url.Values{"protocol": {strconv.Itoa(ProtocolVersion)}, "sdk": {"go"}, "version": {"roombot"},
-		"auto_subscribe": {"0"}, "adaptive_stream": {"0"}}
+		"auto_subscribe": {autoSubscribe(p)}, "adaptive_stream": {"0"}}
 	u.RawQuery = q.Encode()
 	return u.String(), nil
+}
+
+func autoSubscribe(p signaling.JoinParams) string {
+	if p.RecvMode == signaling.RecvAll || p.RecvMode == 0 {
+		return "1"
+	}
+	return "0"
 }
 
 // newPC makes one of the session's PeerConnections with the server's ICE

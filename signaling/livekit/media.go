@@ -33,6 +33,9 @@ func (s *session) newNegotiator(target livekit.SignalTarget, ice []webrtc.ICESer
 		return nil, fmt.Errorf("livekit: new %s peer connection: %w", strings.ToLower(target.String()), err)
 	}
 	n := &negotiator{s: s, target: target, pc: pc}
+	pc.OnConnectionStateChange(func(st webrtc.PeerConnectionState) {
+		s.d.log.Debug("livekit: peer connection", "user", s.p.UserID, "pc", target.String(), "state", st.String())
+	})
 	pc.OnICECandidate(func(c *webrtc.ICECandidate) {
 		if c == nil {
 			return
@@ -135,6 +138,7 @@ func (s *session) wireSubscriber() {
 			s.d.log.Warn("livekit: track of an unknown participant", "stream", t.StreamID())
 			return
 		}
+		s.d.log.Debug("livekit: remote track", "user", s.p.UserID, "from", id, "kind", t.Kind().String())
 		s.q.Push(signaling.RemoteTrack{UserID: id, Kind: t.Kind().String(), Track: t, Receiver: r})
 	})
 	s.sub.pc.OnDataChannel(func(dc *webrtc.DataChannel) {

@@ -61,7 +61,8 @@ func (s *session) track(p *livekit.ParticipantInfo) *member {
 	for _, t := range p.GetTracks() {
 		m.tracks[t.GetSid()] = t.GetType()
 		if s.subs[t.GetSid()] == nil {
-			s.subs[t.GetSid()] = &subState{identity: p.GetIdentity(), kind: t.GetType()}
+			// With auto-subscribe the server has subscribed already.
+			s.subs[t.GetSid()] = &subState{identity: p.GetIdentity(), kind: t.GetType(), subscribed: autoSubscribe(s.p) == "1"}
 		}
 	}
 	s.members[p.GetIdentity()] = m

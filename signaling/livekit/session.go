@@ -177,12 +177,15 @@ func (s *session) reader() {
 func (s *session) handle(res *livekit.SignalResponse) error {
 	switch m := res.Message.(type) {
 	case *livekit.SignalResponse_Update:
+		s.d.log.Debug("livekit: participant update", "user", s.p.UserID, "n", len(m.Update.GetParticipants()))
 		s.update(m.Update.GetParticipants())
 	case *livekit.SignalResponse_Offer:
+		s.d.log.Debug("livekit: subscriber offer", "user", s.p.UserID, "id", m.Offer.GetId())
 		if err := s.sub.answerOffer(m.Offer); err != nil && !s.terminal.Load() {
 			s.q.Push(signaling.Failure{Err: &signaling.Error{Code: codes.ErrJoinRoom, Message: err.Error()}})
 		}
 	case *livekit.SignalResponse_Answer:
+		s.d.log.Debug("livekit: publisher answer", "user", s.p.UserID)
 		if s.pub != nil {
 			if err := s.pub.applyAnswer(m.Answer); err != nil && !s.terminal.Load() {
 				s.q.Push(signaling.Failure{Err: &signaling.Error{Code: codes.ErrPushDisconnect, Message: err.Error()}})
