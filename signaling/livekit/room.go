@@ -23,16 +23,20 @@ type subState struct {
 }
 
 // memberOf is the component's view of a participant: publishing when it
-// has tracks; audio muted / video off when it has no such track or the
-// track is muted (no media of that kind flows).
+// has tracks; audio muted / video off when its track of that kind is
+// muted. A participant without a track of a kind is not "off" for it (as
+// on the reference service, where the state is the participant's own
+// flag): a newcomer's tracks are published just after it joins, and an
+// off-then-on blip at every entrance would be an event the reference
+// service never raises.
 func memberOf(p *livekit.ParticipantInfo) signaling.Member {
-	m := signaling.Member{UserID: p.GetIdentity(), Publishing: len(p.GetTracks()) > 0, AudioMuted: true, VideoOff: true}
+	m := signaling.Member{UserID: p.GetIdentity(), Publishing: len(p.GetTracks()) > 0}
 	for _, t := range p.GetTracks() {
 		switch t.GetType() {
 		case livekit.TrackType_AUDIO:
-			m.AudioMuted = m.AudioMuted && t.GetMuted()
+			m.AudioMuted = t.GetMuted()
 		case livekit.TrackType_VIDEO:
-			m.VideoOff = m.VideoOff && t.GetMuted()
+			m.VideoOff = t.GetMuted()
 		}
 	}
 	return m

@@ -310,7 +310,11 @@ func (s *session) Do(ctx context.Context, r signaling.Request) error {
 		return s.setLocalMedia(r)
 	case signaling.SetRemoteMedia:
 		s.mu.Lock()
-		s.override[r.UserID] = [2]bool{r.Audio, r.Video}
+		if r.Clear {
+			delete(s.override, r.UserID) // recvmode applies again
+		} else {
+			s.override[r.UserID] = [2]bool{r.Audio, r.Video}
+		}
 		s.mu.Unlock()
 		return s.resubscribe(r.UserID)
 	case signaling.SetRecvMode:
