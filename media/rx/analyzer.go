@@ -135,6 +135,9 @@ func (a *Analyzer) audioPacket(h *rtp.Header, arrival time.Time, capture uint64,
 
 // videoPacket assembles frames from timestamp changes and marker bits.
 func (a *Analyzer) videoPacket(h *rtp.Header, payload []byte, arrival time.Time, capture uint64, ev *events) {
+	if len(payload) == 0 {
+		return // padding only (SFU probing, padding on mute): no part of any frame
+	}
 	if a.frameInit && h.Timestamp != a.curTS && !newer(h.Timestamp, a.curTS) {
 		return // a late packet of an older frame
 	}
