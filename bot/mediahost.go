@@ -43,6 +43,10 @@ func (m *mediaHost) close() { _ = m.sched.Close() }
 // the generator's own health.
 func (h *Host) PacingLag() play.LagStats { return h.media.sched.TakeLag() }
 
+// PacingLagTotal is the media pacing lag of every player on the Host since
+// it started, whatever PacingLag took.
+func (h *Host) PacingLagTotal() play.LagStats { return h.media.sched.TotalLag() }
+
 // Library is the Host's shared fixture library.
 func (h *Host) Library() *fixture.Library { return h.media.lib }
 

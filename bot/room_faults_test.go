@@ -97,7 +97,7 @@ func TestAdminKickAndDroppedConnection(t *testing.T) {
 		t.Fatalf("error event %+v", ev)
 	}
 	bs.wait(t, time.Second, "IM connection off", func(e reports.Event) bool {
-		return e.Event == reports.EvConnectionEvent && e.Code == imConnectionOff
+		return e.Event == reports.EvConnectionEvent && e.Code == codes.IMConnectionOff
 	})
 	if l := bs.wait(t, time.Second, "left", is(reports.EvLeft, "", "")); l.Message != "disconnected" {
 		t.Fatalf("left %+v", l)

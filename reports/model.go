@@ -15,6 +15,9 @@ const (
 	KindAction Kind = "action" // an action the runner or user took (mute, switch camera…)
 	KindRun    Kind = "run"    // marks, run start/end, generator warnings
 	KindStats  Kind = "stats"  // a Sample
+	// KindHealth: the generator's own health, once a second (EvHealthCPU,
+	// EvHealthActionLag, EvHealthMediaLag).
+	KindHealth Kind = "health"
 )
 
 // Event is one thing that happened to one bot (or to the run).

@@ -39,6 +39,7 @@ type Runner struct {
 	leaveTimeout  time.Duration
 	hard          <-chan struct{}
 	mediaLag      func() (p99, max float64)
+	mediaLagEvery func() (p99, max float64, frames int64)
 	ran           atomic.Bool
 }
 
@@ -104,9 +105,12 @@ func WithHardStop(hard <-chan struct{}) RunnerOption {
 }
 
 // WithMediaLag gives the runner the media pacing lag of the process (p99
-// and max in ms), for generator health.
-func WithMediaLag(f func() (p99, max float64)) RunnerOption {
-	return func(r *Runner) error { r.mediaLag = f; return nil }
+// and max in ms), for generator health: total is over the whole run (read
+// at the end); every is the lag since its previous call and the frames it
+// covers, read once a second for the live overload event and the health
+// events (nil: no live media rule).
+func WithMediaLag(total func() (p99, max float64), every func() (p99, max float64, frames int64)) RunnerOption {
+	return func(r *Runner) error { r.mediaLag, r.mediaLagEvery = total, every; return nil }
 }
 
 // NewRunner makes a Runner for p whose participants come from f.
@@ -183,6 +187,7 @@ func (r *Runner) Run(ctx context.Context) (*Result, error) {
 		startTimeout: r.startTimeout, actionTimeout: r.actionTimeout, leaveTimeout: r.leaveTimeout}
 	res := &Result{Started: r.now()}
 	h := newHealth(r.now, rs, r.mediaLag)
+	h.mediaLagEvery = r.mediaLagEvery
 
 	// Worker goroutines start on their first job. Only the scheduler
 	// (this goroutine) enqueues, and only before wg.Wait below.

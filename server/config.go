@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/goccy/go-yaml"
+	"github.com/roombot/roombot/server/sfu"
 	"github.com/roombot/roombot/signature"
 )
 
@@ -52,11 +53,11 @@ const (
 	// stay silent (no media, RTCP or answered ICE consent check) before it
 	// is declared dead: the participant is closed with
 	// protocol.CloseMediaFailed and the others hear userLeft.
-	DefaultMediaTimeout = 10 * time.Second
+	DefaultMediaTimeout = sfu.DefaultMediaTimeout
 	// DefaultAnswerTimeout is how long the server waits for the answer to
 	// an offer before closing the participant with
 	// protocol.CloseAnswerTimeout.
-	DefaultAnswerTimeout = 10 * time.Second
+	DefaultAnswerTimeout = sfu.DefaultAnswerTimeout
 	// DefaultSignExpire is the userSig lifetime the signing service issues
 	// when a request gives none.
 	DefaultSignExpire = 24 * time.Hour

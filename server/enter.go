@@ -83,8 +83,12 @@ func (s *Server) enterLocked(r *room, p *participant, id uint64, upAudio, upVide
 		SendOffer:     func(sdp string) { p.c.send(protocol.TypeOffer, 0, &protocol.SDP{SDP: sdp}) },
 		OnPublication: func(pub *sfu.Publication) { r.onPublication(p, pub) },
 		OnFailed: func() {
-			s.log.Info("media connection failed: dropping", "room", r.name, "user", p.userID)
-			p.c.shutdown(4001, "media connection failed")
+			s.log.Info("media connection failed or silent: dropping", "room", r.name, "user", p.userID, "timeout", s.cfg.MediaTimeout)
+			p.c.shutdown(protocol.CloseMediaFailed, "media connection failed or silent for "+s.cfg.MediaTimeout.String())
+		},
+		OnAnswerTimeout: func() {
+			s.log.Info("offer not answered: dropping", "room", r.name, "user", p.userID, "timeout", s.cfg.AnswerTimeout)
+			p.c.shutdown(protocol.CloseAnswerTimeout, "offer not answered within "+s.cfg.AnswerTimeout.String())
 		},
 	})
 	if err != nil {

@@ -40,7 +40,9 @@ func (c *conn) handle(m protocol.Msg) {
 	switch m.Type {
 	case protocol.TypeAnswer:
 		if err := p.peer.SetAnswer(m.Body.(*protocol.SDP).SDP); err != nil {
+			// First the refusal, then the outstanding offer again.
 			c.fail(m.ID, refusal(codes.ErrServerInvalidCommand, "answer: %v", err))
+			p.peer.ResendOffer()
 			return
 		}
 	case protocol.TypeCandidate:

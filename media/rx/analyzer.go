@@ -136,6 +136,9 @@ func (a *Analyzer) audioPacket(h *rtp.Header, arrival time.Time, capture uint64,
 // videoPacket feeds the decoder model (decode.go) and counts the frames it
 // renders.
 func (a *Analyzer) videoPacket(h *rtp.Header, payload []byte, arrival time.Time, capture uint64, ev *events) {
+	if len(payload) == 0 {
+		return // padding only (SFU probing, padding on mute): no part of any frame
+	}
 	if a.codec == media.CodecH264 || media.KeyframeStart(a.codec, payload) {
 		if w, h, ok := media.PictureSize(a.codec, payload); ok {
 			a.width, a.height = w, h

@@ -308,3 +308,25 @@ func TestExpectSuspendsFreezeRule(t *testing.T) {
 		t.Fatalf("freeze events %+v, want ongoing then ended", freezes)
 	}
 }
+
+// TestPaddingOnlyPacketsAreNoFrames: an SFU sends padding-only packets
+// (no payload after the padding) on a paused or muted video track, each
+// with its own timestamp and the marker set (LiveKit does, for bandwidth
+// probing and on mute). They are packets on the wire but nothing a decoder
+// could render: no frames, no first frame.
+func TestPaddingOnlyPacketsAreNoFrames(t *testing.T) {
+	t.Parallel()
+	t0 := time.Unix(1_700_000_000, 0)
+	a := NewAnalyzer(media.CodecVP8, t0)
+	for i := 0; i < 10; i++ {
+		h := rtp.Header{Version: 2, SequenceNumber: uint16(100 + i), Timestamp: uint32(3000 * i), Marker: true}
+		a.Observe(&h, nil, t0.Add(time.Duration(i)*100*time.Millisecond))
+	}
+	snap := a.Snapshot(t0.Add(time.Second))
+	if snap.Total.Packets != 10 || snap.Total.Frames != 0 {
+		t.Fatalf("packets %d frames %d; want 10 packets and no frames", snap.Total.Packets, snap.Total.Frames)
+	}
+	if !snap.FirstFrame.IsZero() {
+		t.Errorf("a first frame from padding alone at %v", snap.FirstFrame)
+	}
+}

@@ -15,6 +15,7 @@ type Summary struct {
 	Checks Checks        `json:"checks"`
 	Health Health        `json:"health"`
 	Rooms  []Room        `json:"rooms"`
+	Groups []Group       `json:"groups,omitempty"` // the scenario's groups (run.json "groups")
 	Users  []User        `json:"users"`
 	Notes  []string      `json:"notes,omitempty"` // what the data cannot tell, in words
 	Writer WriterSummary `json:"writer"`
@@ -91,7 +92,8 @@ type Stats struct {
 	Freezes         Dist  `json:"freezes_per_sample"`
 	FreezeMs        Dist  `json:"freeze_ms_per_sample"`
 	FreezeDur       Dist  `json:"freeze_duration_ms"` // freeze_end events' Value
-	FreezeN         int   `json:"freezes"`            // sum of Sample.Freezes
+	FreezeN         int   `json:"freezes"`            // freeze_start events (IsFreeze)
+	FreezesUnended  int   `json:"freezes_unended"`    // of FreezeN, with no freeze_end (ongoing at the end)
 	TxPackets       int64 `json:"tx_packets"`
 	RxPackets       int64 `json:"rx_packets"`
 	RxLost          int64 `json:"rx_lost"`
@@ -147,11 +149,22 @@ type Room struct {
 	Stats  Stats  `json:"stats"`
 }
 
+// Group is one scenario group's figures: every bot of the group, of every
+// shard that ran it.
+type Group struct {
+	Group  string `json:"group"`
+	Users  int    `json:"users"`
+	Joins  Joins  `json:"joins"`
+	Errors int    `json:"errors"`
+	Stats  Stats  `json:"stats"`
+}
+
 // User is one bot's figures.
 type User struct {
 	Shard  string `json:"shard,omitempty"`
 	User   string `json:"user"`
-	Room   string `json:"room,omitempty"` // the last room seen
+	Room   string `json:"room,omitempty"`  // the last room seen
+	Group  string `json:"group,omitempty"` // its scenario group
 	Joins  Joins  `json:"joins"`
 	Errors int    `json:"errors"`
 	Stats  Stats  `json:"stats"`
@@ -162,6 +175,14 @@ type WriterSummary struct {
 	Dropped int      `json:"dropped_lines"`
 	Reasons []string `json:"reasons,omitempty"`
 }
+
+// IsFreeze reports whether e counts as one video freeze: its freeze_start.
+// This is the one definition of "a freeze" that the summary, the report
+// and the scenario's freezes assertion all count. Every freeze has one
+// freeze_start (raised when the gap is first seen, or at its end for a
+// short one); its freeze_end follows when the video resumes, so a freeze
+// still ongoing when the bot stopped counts too (as unended).
+func IsFreeze(e reports.Event) bool { return e.Event == reports.EvFreezeStart }
 
 // IsError reports whether e is an error worth highlighting: a negative code,
 // a failed enter, a component error, a kick or a failed IM send.

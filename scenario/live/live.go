@@ -108,8 +108,11 @@ func Run(ctx context.Context, c *scenario.Config, o Options) (*Outcome, error) {
 	factory := newFactory(c, tg, host, o.Logger)
 	opts := []scenario.RunnerOption{scenario.WithSink(dir), scenario.WithFaults(tg.Faults),
 		scenario.WithMediaLag(func() (float64, float64) {
-			l := host.PacingLag()
+			l := host.PacingLagTotal()
 			return ms(l.P99), ms(l.Max)
+		}, func() (float64, float64, int64) {
+			l := host.PacingLag()
+			return ms(l.P99), ms(l.Max), l.Frames
 		})}
 	if o.Progress != nil {
 		opts = append(opts, scenario.WithProgress(o.Progress, o.TTY))
@@ -145,7 +148,8 @@ func finish(c *scenario.Config, o Options, targetName string, res *scenario.Resu
 		return nil, fmt.Errorf("%w: reading back the run directory: %w", ErrNotCarried, err)
 	}
 	info := reports.RunInfo{Name: c.Name, Scenario: c.File(), Target: targetName, Seed: c.Seed,
-		Started: res.Started, Ended: res.Ended, Interrupted: res.Interrupted, Health: res.Health, OverloadAccepted: o.AcceptOverload}
+		Started: res.Started, Ended: res.Ended, Interrupted: res.Interrupted, Health: res.Health, OverloadAccepted: o.AcceptOverload,
+		Groups: c.GroupMembers()}
 	ds.Info = info
 	info.Checks = scenario.Evaluate(c, ds)
 	sum, err := render.Finish(out, info)
