@@ -37,9 +37,10 @@ const (
 	// connection, per second) above which a connection is a flood; bursts
 	// of four seconds' worth pass.
 	DefaultMessageRate = 50.0
-	// DefaultEnterTimeout is how long a new WebSocket may take to enter a
-	// room; a connection that has not entered by then is closed with
-	// protocol.CloseEnterTimeout.
+	// DefaultEnterTimeout is how long a new WebSocket may take to send its
+	// enter; a connection that has not by then is closed with
+	// protocol.CloseEnterTimeout. The server's own time to carry the enter
+	// out does not count.
 	DefaultEnterTimeout = 10 * time.Second
 	// DefaultMaxPendingPerAddr bounds the connections from one remote
 	// address (IP) that have not entered yet; more are refused with HTTP 429
@@ -115,8 +116,8 @@ type Config struct {
 	// MessageRate is the flood limit in messages/s per connection
 	// (DefaultMessageRate); a burst of 4 s worth is allowed.
 	MessageRate float64
-	// EnterTimeout bounds the time from the WebSocket upgrade to a
-	// successful enter (DefaultEnterTimeout).
+	// EnterTimeout bounds the time from the WebSocket upgrade to the
+	// client's enter request (DefaultEnterTimeout).
 	EnterTimeout time.Duration
 	// MaxPendingPerAddr bounds not-yet-entered connections per remote IP
 	// (DefaultMaxPendingPerAddr).

@@ -103,6 +103,9 @@ func (s *Server) enterLocked(r *room, p *participant, id uint64, upAudio, upVide
 	s.memberCount.Add(1)
 	s.index(p)
 	s.metrics.enters.Inc()
+	// No longer counted as not entered, before entered goes out: a client
+	// that dials again on it is not refused for this connection.
+	s.entered(p.c)
 
 	p.c.send(protocol.TypeEntered, id, &protocol.Entered{Code: codes.EnteredRoom, UserID: p.userID,
 		RoomID: r.key.room.ID, StrRoomID: r.key.room.Str, Heartbeat: int(s.cfg.Heartbeat / time.Millisecond)})

@@ -203,3 +203,14 @@ func TestFloodReachesClient(t *testing.T) {
 		}
 	}
 }
+
+// The enter deadline bounds the client's time to send its enter, not the
+// server's time to carry it out (here slowed by the admin delay fault).
+func TestEnterDeadlineSparesSlowServer(t *testing.T) {
+	s := startServer(t, Config{EnterTimeout: 300 * time.Millisecond})
+	if code := admin(t, s, "POST", "/admin/faults/delay", s.AdminToken(), map[string]string{"duration": "800ms"}, nil); code != 200 {
+		t.Fatalf("delay fault: %d", code)
+	}
+	r := dialRaw(t, s)
+	r.enter("patient", 11)
+}
