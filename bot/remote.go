@@ -130,10 +130,26 @@ func (b *Bot) newRemote(m signaling.Member) *remoteUser {
 		recvVideo: mode == signaling.RecvAll || mode == signaling.RecvVideo}
 }
 
+// removeRemote forgets a user that left. Its video stops being expected:
+// a freeze ongoing when it left ends there (as at a camera off), so that no
+// freeze_start is left without its freeze_end.
 func (b *Bot) removeRemote(id string) {
 	b.mu.Lock()
+	var ans []analyzer
+	if r, ok := b.remotes[id]; ok {
+		for _, rt := range r.tracks {
+			if rt.kind == "video" && rt.an != nil && rt.expect != -1 {
+				rt.expect = -1
+				ans = append(ans, rt.an)
+			}
+		}
+	}
 	delete(b.remotes, id)
+	now := b.now()
 	b.mu.Unlock()
+	for _, an := range ans {
+		an.Expect(false, now)
+	}
 }
 
 // remoteMedia raises 1033 / 1034 for what changed.
