@@ -31,6 +31,8 @@ func TestCheckTargets(t *testing.T) {
 			"x.yaml:1:28: timeline[0].fault: fault mute_track is not supported by target embedded (the reference service's admin API has no such fault"},
 		{"livekit takes no admin_url", "target: {kind: livekit, url: ws://127.0.0.1:1, admin_url: http://127.0.0.1:1}\n" + groups,
 			"target.admin_url: target kind livekit does not use admin_url"},
+		{"token_auth_env needs token_url", "target: {kind: livekit, url: ws://127.0.0.1:1, token_auth_env: T}\n" + groups,
+			"x.yaml:1:64: target.token_auth_env: token_auth_env without token_url"},
 		{"unknown kind", "target: {kind: nosuch, url: ws://127.0.0.1:1}\n" + groups,
 			`x.yaml:1:16: target.kind: unknown target kind "nosuch" (kinds: `},
 	} {
