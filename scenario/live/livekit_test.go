@@ -3,6 +3,7 @@ package live
 import (
 	"context"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/roombot/roombot/reports"
@@ -102,5 +103,15 @@ assertions:
 			t.Logf("PASS %s: %s", ch.Name, ch.Message)
 		}
 	}
-	_ = reports.RunFile
+	if t.Failed() { // what the receivers saw, to tell load from a driver fault
+		ds, err := reports.Load(o.Dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range ds.Events {
+			if strings.HasPrefix(e.User, "lossy") && e.Kind != reports.KindMedia || e.Event == reports.EvFirstFrame {
+				t.Logf("%s %s %s code=%d remote=%s track=%s %q %.0f", e.Time.Format("05.000"), e.User, e.Event, e.Code, e.Remote, e.Track, e.Message, e.Value)
+			}
+		}
+	}
 }

@@ -45,7 +45,12 @@ func livekitUnsupported(f signaling.Feature) string {
 }
 
 func checkLivekit(c *scenario.Config) scenario.ValidationErrors {
-	return onlyFor(c, "livekit", "admin_url", "admin_token_env")
+	errs := onlyFor(c, "livekit", "admin_url", "admin_token_env")
+	if c.Target.TokenAuthEnv != "" && c.Target.TokenURL == "" {
+		errs = append(errs, &scenario.ValidationError{Pos: c.TargetPos("token_auth_env"), Path: "target.token_auth_env",
+			Msg: "token_auth_env without token_url", Hint: "set target.token_url, or remove token_auth_env"})
+	}
+	return errs
 }
 
 func openLivekit(ctx context.Context, c *scenario.Config, o Options) (*Target, error) {
@@ -66,7 +71,14 @@ func openLivekit(ctx context.Context, c *scenario.Config, o Options) (*Target, e
 	}
 	opts := []livekit.Option{livekit.WithLogger(o.Logger)}
 	if t.TokenURL != "" {
-		opts = append(opts, livekit.WithTokenURL(t.TokenURL, ""))
+		var bearer string
+		if t.TokenAuthEnv != "" {
+			var err error
+			if bearer, err = credentialEnv(o, t.TokenAuthEnv, "", "the token URL's bearer token"); err != nil {
+				return nil, err
+			}
+		}
+		opts = append(opts, livekit.WithTokenURL(t.TokenURL, bearer))
 	} else {
 		opts = append(opts, livekit.WithAPIKey(key, secret))
 	}

@@ -2,8 +2,11 @@ package livekit_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -265,5 +268,60 @@ func TestEnterRefused(t *testing.T) {
 	err = noEnter.Start(ctx)
 	if signaling.CodeOf(err) != codes.ErrCenterNoEnterPerm || !strings.Contains(err.Error(), "permissions denied") {
 		t.Errorf("no enter bit: err = %v; want code %d and LiveKit's reason", err, codes.ErrCenterNoEnterPerm)
+	}
+}
+
+// TestTokenSources: a participant's token from a token endpoint (LiveKit's
+// token-source convention, bearer-protected here) and a supplied token
+// both enter; the endpoint's refusal is an error naming the URL, never a
+// token.
+func TestTokenSources(t *testing.T) {
+	e := newEnv(t)
+	room := e.room()
+	const bearer = "endpoint-secret"
+	var asked atomic.Int32
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Authorization") != "Bearer "+bearer {
+			http.Error(w, "no", http.StatusUnauthorized)
+			return
+		}
+		var req struct {
+			Room     string `json:"room_name"`
+			Identity string `json:"participant_identity"`
+		}
+		if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		asked.Add(1)
+		tok, err := livekit.Mint(e.srv.Key, e.srv.Secret, req.Identity, livekit.Grants(signature.PrivAll, req.Room, false), time.Minute)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		_ = json.NewEncoder(w).Encode(map[string]string{"participant_token": tok})
+	}))
+	t.Cleanup(ts.Close)
+	viaURL := livekit.New(e.srv.URL, livekit.WithTokenURL(ts.URL, bearer))
+	a, as := e.bot("a", room, nil, viaURL)
+	start(t, a)
+	as.wait(t, "entered with a fetched token", 1, time.Second, ev(reports.EvEntered, codes.EnteredRoom, ""))
+	if asked.Load() != 1 {
+		t.Errorf("token endpoint asked %d times", asked.Load())
+	}
+	tok, err := livekit.Mint(e.srv.Key, e.srv.Secret, "b", livekit.Grants(signature.PrivAll, livekit.RoomName(room, ""), false), time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, bs := e.bot("b", room, nil, livekit.New(e.srv.URL, livekit.WithToken(tok)))
+	start(t, b)
+	bs.wait(t, "b sees a (supplied token)", 1, 5*time.Second, func(e reports.Event) bool {
+		return e.Event == reports.EvMembers && e.Message == "a"
+	})
+	denied, _ := e.bot("c", room, nil, livekit.New(e.srv.URL, livekit.WithTokenURL(ts.URL, "wrong")))
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := denied.Start(ctx); err == nil || !strings.Contains(err.Error(), ts.URL) || !strings.Contains(err.Error(), "HTTP 401") {
+		t.Errorf("refused by the token endpoint: %v", err)
 	}
 }

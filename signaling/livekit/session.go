@@ -383,11 +383,43 @@ func (s *session) shutdown() {
 		_ = s.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseNormalClosure, ""), time.Now().Add(time.Second))
 		s.wmu.Unlock()
 		_ = s.ws.Close()
-		for _, n := range []*negotiator{s.pub, s.sub} {
-			if n != nil {
-				_ = n.pc.GracefulClose()
-			}
-		}
+		s.closePCs()
 		s.wg.Wait()
 	})
+}
+
+// DefaultCloseTimeout bounds the wait for a PeerConnection to close.
+const DefaultCloseTimeout = 5 * time.Second
+
+// closePCs closes both PeerConnections gracefully (pion's goroutines have
+// ended when it returns), each bounded by DefaultCloseTimeout: when the
+// server ends DTLS first (it does after a leave), pion closes the
+// connection itself, and that close was seen to hang for minutes in
+// sctp.Association.Abort (pion/sctp v1.12.0) under load, with
+// GracefulClose waiting for it. Then the session ends anyway and says so;
+// the hung pion goroutines are pion's.
+func (s *session) closePCs() {
+	var wg sync.WaitGroup
+	for _, n := range []*negotiator{s.pub, s.sub} {
+		if n == nil {
+			continue
+		}
+		done := make(chan struct{})
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			t := time.NewTimer(DefaultCloseTimeout)
+			defer t.Stop()
+			select {
+			case <-done:
+			case <-t.C:
+				s.d.log.Warn("livekit: peer connection did not close in time (pion); leaving it", "user", s.p.UserID, "pc", n.target.String())
+			}
+		}()
+		go func() {
+			_ = n.pc.GracefulClose()
+			close(done)
+		}()
+	}
+	wg.Wait()
 }

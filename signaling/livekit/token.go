@@ -62,7 +62,7 @@ func Mint(key, secret, identity string, grant *auth.VideoGrant, ttl time.Duratio
 // POST {room_name, participant_identity} → {participant_token}) for one
 // participant's token. Errors name the URL, never a token.
 func fetchToken(ctx context.Context, hc *http.Client, url, bearer, room, identity string) (string, error) {
-	body, err := protojson.Marshal(&livekit.TokenSourceRequest{RoomName: &room, ParticipantIdentity: &identity, ParticipantName: &identity})
+	body, err := (protojson.MarshalOptions{UseProtoNames: true}).Marshal(&livekit.TokenSourceRequest{RoomName: &room, ParticipantIdentity: &identity, ParticipantName: &identity})
 	if err != nil {
 		return "", err
 	}
