@@ -177,7 +177,9 @@ func TestMetricsDuringRun(t *testing.T) {
 		}
 		if count(hi.Add(300*time.Millisecond), inOut) == count(lo.Add(-300*time.Millisecond), inOut) {
 			joined := count(hi, func(e reports.Event) bool { return group[e.User] == "h" && e.Event == reports.EvEntered }) -
-				count(hi, func(e reports.Event) bool { return group[e.User] == "h" && (e.Event == reports.EvLeft || e.Event == reports.EvKicked) })
+				count(hi, func(e reports.Event) bool {
+					return group[e.User] == "h" && (e.Event == reports.EvLeft || e.Event == reports.EvKicked)
+				})
 			got, _ := s.value("roombot_bots_joined", map[string]string{"group": "h"}, "")
 			between(i, "bots_joined{h}", got, joined, joined)
 		}
