@@ -14,8 +14,10 @@ import (
 // Bounds of a clock measurement.
 const (
 	clockCoarseEvery = 20 * time.Millisecond
-	clockMaxProbes   = 400
-	clockTimeout     = 5 * time.Second
+	clockMaxProbes   = 1000
+	clockTimeout     = 6 * time.Second
+	clockFine        = 3                    // fine passes at most
+	clockGood        = 2 * time.Millisecond // a bracket this narrow ends them
 )
 
 // clockProbe is one request: sent and answered at t0 and t1 by the local
@@ -31,8 +33,9 @@ type clockProbe struct {
 // second S and the first showing S+1 bracket the server's S+1 by the
 // local clock, so the offset is known to half that bracket: probes are
 // spaced 20 ms apart until a change is seen, then sent back to back
-// around the next change (a bracket of two round trips). It takes one to
-// two seconds and at most clockMaxProbes requests.
+// around the next changes (a bracket of two round trips; the narrowest of
+// up to three). It takes two to five seconds and at most clockMaxProbes
+// requests.
 func measureClock(ctx context.Context, base string) reports.ClockOffset {
 	out := reports.ClockOffset{Ref: base}
 	off, bound, err := clockOffset(ctx, &http.Client{Timeout: 2 * time.Second}, base)
@@ -103,20 +106,32 @@ func clockOffset(ctx context.Context, c *http.Client, base string) (offset, boun
 	if err != nil {
 		return 0, 0, err
 	}
-	// The server's b.date is within [a.t0, b.t1] locally; the next second
-	// is a second later. Start back-to-back probes just before it.
-	early := a.t0.Add(time.Second - clockCoarseEvery)
-	select {
-	case <-ctx.Done():
-		return 0, 0, fmt.Errorf("clock: %w", ctx.Err())
-	case <-time.After(time.Until(early)):
+	// The server's b.date is within [a.t0, b.t1] locally, the next second
+	// a second later: probe back to back from just before it. A slow
+	// answer (a busy machine) widens the bracket, so keep the narrowest of
+	// a few seconds' changes, as NTP keeps its least-delayed sample.
+	lo, hi, date := a.t0, b.t1, b.date
+	for range clockFine {
+		if hi.Sub(lo) <= clockGood {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			return 0, 0, fmt.Errorf("clock: %w", ctx.Err())
+		case <-time.After(time.Until(lo.Add(time.Second - clockCoarseEvery))):
+		}
+		a2, b2, err := change(0)
+		if err != nil {
+			break // keep what was measured
+		}
+		if b2.t1.Sub(a2.t0) < hi.Sub(lo) {
+			lo, hi, date = a2.t0, b2.t1, b2.date
+		} else {
+			lo, hi, date = lo.Add(time.Second), hi.Add(time.Second), date.Add(time.Second) // for the next wait
+		}
 	}
-	if a2, b2, err := change(0); err == nil {
-		a, b = a2, b2 // else keep the coarse bracket
-	}
-	lo, hi := a.t0, b.t1
 	mid := lo.Add(hi.Sub(lo) / 2)
-	return mid.Sub(b.date), hi.Sub(lo) / 2, nil
+	return mid.Sub(date), hi.Sub(lo) / 2, nil
 }
 
 // clockURL is the HTTP(S) origin of a signaling URL.

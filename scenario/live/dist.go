@@ -3,6 +3,7 @@ package live
 import (
 	"context"
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/roombot/roombot/reports"
@@ -135,7 +136,33 @@ func (r *distRun) record(info *reports.RunInfo, d Dist, res *scenario.Result) {
 	if r.start != nil {
 		r.start.LagMs = ms(res.StartLag)
 		info.Start = r.start
+		if note := offNote(r.start); note != "" {
+			info.Health.Overloaded = true
+			info.Health.Notes = append(info.Health.Notes, note)
+		}
 	}
+}
+
+// maxStartOff is how far one shard's start may be off the common instant
+// (late, or unknown by its clock's error) for every shard to begin within
+// reports.MaxStartSpread of the others.
+const maxStartOff = reports.MaxStartSpread / 2
+
+// offNote says in words when this run's start may be off by more than
+// maxStartOff; "" when it is within.
+func offNote(s *reports.Start) string {
+	if s.Via == "" {
+		return ""
+	}
+	errMs := 0.0
+	if s.Clock != nil && s.Clock.Error == "" {
+		errMs = s.Clock.ErrorMs
+	}
+	if math.Abs(s.LagMs)+errMs <= ms(maxStartOff) {
+		return ""
+	}
+	return fmt.Sprintf("start: the timeline began %.1f ms after the common start (%s), the clock known to ±%.1f ms: more than the %.0f ms a shard may be off for all to begin within %.0f ms of each other",
+		s.LagMs, s.Via, errMs, ms(maxStartOff), ms(reports.MaxStartSpread))
 }
 
 // tee passes every line to a run directory and a live output.
