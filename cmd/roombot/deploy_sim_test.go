@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -220,21 +221,15 @@ func TestJobSimulation(t *testing.T) {
 		shards = append(shards, q.start(t, ctx, c, map[string]string{"0.0.0.0:9100": "127.0.0.1:0"}, &syncBuffer{}))
 	}
 	for i, s := range shards {
-		if err := s.Wait(); err != nil {
-			t.Fatalf("shard %d: %v", i, err)
-		}
+		waitDone(t, s, fmt.Sprintf("shard %d", i))
 	}
 	// The merge Job.
-	if err := p.start(t, ctx, m.merge.Spec.Template.Spec.Containers[0], nil, &syncBuffer{}).Wait(); err != nil {
-		t.Fatalf("merge: %v", err)
-	}
+	waitDone(t, p.start(t, ctx, m.merge.Spec.Template.Spec.Containers[0], nil, &syncBuffer{}), "merge")
 
 	// The same scenario as one process, against the same service.
 	single := filepath.Join(tmp, "single")
 	one := p.start(t, ctx, corev1.Container{Args: []string{"run", "/scenario/scenario.yaml", "--out", single, "--no-progress"}, Env: c.Env}, nil, &syncBuffer{})
-	if err := one.Wait(); err != nil {
-		t.Fatalf("single run: %v", err)
-	}
+	waitDone(t, one, "single run")
 
 	runID := p.env(t, c)["RUN_ID"]
 	mergedDir := filepath.Join(p.mounts["/runs"], runID, "merged")
@@ -256,6 +251,22 @@ func TestJobSimulation(t *testing.T) {
 		}
 		t.Logf("shard %d: %d users, %d rooms; start via %s lag %.2f ms; clock offset %.2f ± %.2f ms", i, info.Part.Users, info.Part.Rooms,
 			info.Start.Via, info.Start.LagMs, info.Start.Clock.OffsetMs, info.Start.Clock.ErrorMs)
+	}
+}
+
+// waitDone waits for a process that must pass, or be inconclusive
+// (exit 4: its generator was overloaded, which on a busy machine is the
+// truth; its report says so and the comparison goes on).
+func waitDone(t *testing.T, cmd *exec.Cmd, what string) {
+	t.Helper()
+	err := cmd.Wait()
+	var ee *exec.ExitError
+	switch {
+	case err == nil:
+	case errors.As(err, &ee) && ee.ExitCode() == ExitInconclusive:
+		t.Logf("%s: inconclusive, the generator was overloaded (load %s)", what, loadAvgNow())
+	default:
+		t.Fatalf("%s: %v", what, err)
 	}
 }
 
