@@ -164,12 +164,32 @@ func (p *Plan) Shard(s Shard) (*Plan, error) {
 			out.Rooms = append(out.Rooms, u.Room)
 		}
 	}
+	embedded := p.Config.Target.Embedded()
 	for _, act := range p.Actions {
-		if a.plays(s.Index, act, p.Config.Target.Embedded()) {
+		if embedded && act.User != "" {
+			if err := a.crossing(act); err != nil {
+				return nil, err
+			}
+		}
+		if a.plays(s.Index, act, embedded) {
 			out.Actions = append(out.Actions, act)
 		}
 	}
 	return &out, nil
+}
+
+// crossing refuses an action that names a user of another shard when
+// every shard runs its own embedded service: a C2C message or a blocked
+// remote would reach for a user its service never sees.
+func (a *ShardAssignment) crossing(act Action) error {
+	others := append([]string{act.To}, act.Remote...)
+	for _, o := range others {
+		if sh, ok := a.User[o]; ok && sh != a.User[act.User] {
+			return fmt.Errorf("%w: %s (%s) of %s names %s, which shard %d plays while %s is on shard %d; each shard runs its own embedded service, so give the scenario a shared target (target.url)",
+				ErrShard, act.Name, act.Source, act.User, o, sh, act.User, a.User[act.User])
+		}
+	}
+	return nil
 }
 
 // plays says whether shard i carries out act.

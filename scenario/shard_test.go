@@ -174,6 +174,15 @@ func TestShardErrors(t *testing.T) {
 	if _, err := p.Shard(Shard{Index: 0, Count: 2, By: ByUser}); err == nil || !strings.Contains(err.Error(), "needs a shared target") {
 		t.Errorf("by user on the embedded service: %v", err)
 	}
+	// A C2C message to a user of another room, and so of another shard.
+	cross := mustPlan(t, strings.Replace(shardScenario, "to: h-1, text: hi", "to: h-4, text: hi", 1))
+	if _, err := cross.Shard(Shard{Index: 1, Count: 2, By: ByRoom}); err == nil || !strings.Contains(err.Error(), "send_im (timeline[6]) of h-2 names h-4, which shard 1 plays") {
+		t.Errorf("C2C across shards on the embedded service: %v", err)
+	}
+	shared := mustPlan(t, strings.Replace(shardScenario, "to: h-1, text: hi", "to: h-4, text: hi", 1)+"target: {url: 'ws://127.0.0.1:1/ws'}\n")
+	if _, err := shared.Shard(Shard{Index: 1, Count: 2, By: ByRoom}); err != nil {
+		t.Errorf("C2C across shards on a shared target: %v", err)
+	}
 }
 
 func TestShardPrintout(t *testing.T) {
