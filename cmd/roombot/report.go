@@ -19,6 +19,8 @@ const reportExamples = `
    roombot report --merge --out runs/all runs/m1 runs/m2    merge shards run on several machines into one report
    roombot report --merge --out runs/all --scenario cap.yaml runs/m1 runs/m2
                                                             ... and assert the scenario over all shards together
+   roombot report --merge --wait 2h --out runs/all runs/s0 runs/s1 runs/s2
+                                                            shards of roombot run --shard: wait for them, assert their scenario
 
    The report is recomputed from events.jsonl and stats.jsonl; assertion results come from run.json, or are
    evaluated again from the lines with --scenario (for a merged directory: over every shard's lines together).
