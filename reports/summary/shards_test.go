@@ -45,3 +45,17 @@ func TestShardNotes(t *testing.T) {
 		t.Errorf("unmeasured clock: %q", n)
 	}
 }
+
+// TestOverloadedShards: a merged summary names the shard whose generator
+// was overloaded, not only that one was.
+func TestOverloadedShards(t *testing.T) {
+	t.Parallel()
+	d := &reports.Dataset{Info: reports.RunInfo{Shards: []reports.RunInfo{
+		{Shard: "shard-0-of-2", Health: reports.Health{Cores: 2}},
+		{Shard: "shard-1-of-2", Health: reports.Health{Cores: 2, Overloaded: true, Notes: []string{"CPU: saturated"}}},
+	}}}
+	s := Compute(d)
+	if !s.Health.Overloaded || len(s.Health.OverloadedShards) != 1 || s.Health.OverloadedShards[0] != "shard-1-of-2" {
+		t.Errorf("health %+v: want shard-1-of-2 named overloaded", s.Health)
+	}
+}
