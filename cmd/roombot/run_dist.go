@@ -27,7 +27,7 @@ Several machines (shards; I is 0-based):
 // distFlagNames are the flags of runDistFlags, also accepted after the
 // scenario file.
 var distFlagNames = map[string]bool{"shard": true, "shards": true, "shard-by": true, "start-at": true,
-	"barrier": true, "barrier-timeout": true, "metrics-addr": true}
+	"barrier": true, "barrier-timeout": true, "barrier-margin": true, "metrics-addr": true}
 
 func runDistFlags() []cli.Flag {
 	return []cli.Flag{
@@ -37,6 +37,7 @@ func runDistFlags() []cli.Flag {
 		&cli.StringFlag{Name: "start-at", Usage: "begin the timeline at this RFC 3339 instant (by the target's clock when it can be measured)"},
 		&cli.StringFlag{Name: "barrier", Usage: "directory every shard shares: begin when all N shards arrived there"},
 		&cli.StringFlag{Name: "barrier-timeout", Usage: "how long to wait for the other shards (default 10m)"},
+		&cli.StringFlag{Name: "barrier-margin", Usage: "begin this long after the last shard arrived (default 2s; more where the shared directory is slow to show new files, e.g. NFS)"},
 		&cli.StringFlag{Name: "metrics-addr", Usage: "serve Prometheus /metrics on HOST:PORT during the run"},
 	}
 }
@@ -104,12 +105,14 @@ func (d distFlags) dist(getenv func(string) string) (live.Dist, error) {
 		out.StartAt = t
 	}
 	out.Barrier = d["barrier"]
-	if v, ok := d["barrier-timeout"]; ok {
-		t, err := time.ParseDuration(v)
-		if err != nil || t <= 0 {
-			return out, fmt.Errorf("run: --barrier-timeout %q: want a duration > 0 such as 5m", v)
+	for name, to := range map[string]*time.Duration{"barrier-timeout": &out.BarrierTimeout, "barrier-margin": &out.BarrierMargin} {
+		if v, ok := d[name]; ok {
+			t, err := time.ParseDuration(v)
+			if err != nil || t <= 0 {
+				return out, fmt.Errorf("run: --%s %q: want a duration > 0 such as 5s", name, v)
+			}
+			*to = t
 		}
-		out.BarrierTimeout = t
 	}
 	out.MetricsAddr = d["metrics-addr"]
 	return out, nil

@@ -40,7 +40,8 @@ func TestRunShardFlags(t *testing.T) {
 		{"", []string{smoke, "--shard", "0/2", "--shards", "2"}, "not both"},
 		{"", []string{smoke, "--shard-by", "user"}, "--shard-by needs --shard"},
 		{"", []string{smoke, "--start-at", "9am"}, "want an RFC 3339 time"},
-		{"", []string{smoke, "--barrier-timeout", "-1s", "--shard", "0/2"}, "want a duration > 0"},
+		{"", []string{smoke, "--barrier-timeout", "-1s", "--shard", "0/2"}, "--barrier-timeout \"-1s\": want a duration > 0"},
+		{"", []string{smoke, "--barrier-margin", "soon", "--shard", "0/2"}, "--barrier-margin \"soon\": want a duration > 0"},
 		{"", []string{smoke, "--barrier", t.TempDir()}, "a barrier needs --shard"},
 		{"", []string{smoke, "--shard"}, "--shard needs a value"},
 	} {

@@ -23,6 +23,10 @@ type Dist struct {
 	// BarrierMargin after the last shard arrived there (needs Shard).
 	Barrier        string
 	BarrierTimeout time.Duration
+	// BarrierMargin is how long after the last arrival the timeline
+	// begins (default BarrierMargin): every shard must see the last ready
+	// file within it.
+	BarrierMargin time.Duration
 	// MetricsAddr serves Prometheus /metrics on this address during the
 	// run ("" none; port 0 picks one); OnMetrics is told its URL.
 	MetricsAddr string
@@ -104,7 +108,11 @@ func (d Dist) prepare(ctx context.Context, c *scenario.Config, plan *scenario.Pl
 		if timeout <= 0 {
 			timeout = DefaultBarrierTimeout
 		}
-		at, err := barrier{dir: d.Barrier, shard: *d.Shard, margin: BarrierMargin, timeout: timeout, now: refNow}.wait(ctx)
+		margin := d.BarrierMargin
+		if margin <= 0 {
+			margin = BarrierMargin
+		}
+		at, err := barrier{dir: d.Barrier, shard: *d.Shard, margin: margin, timeout: timeout, now: refNow}.wait(ctx)
 		if err != nil {
 			r.close()
 			return nil, fmt.Errorf("%w: %w", ErrNotCarried, err)
