@@ -162,6 +162,7 @@ func TestMetricsDuringRun(t *testing.T) {
 			{"roombot_bitrate_out_kbps", func(s reports.Sample) (float64, bool) { return s.TxKbps, true }},
 			{"roombot_loss_percent", func(s reports.Sample) (float64, bool) { return s.RxLossPct, s.RxPackets > 0 || s.RxLost > 0 }},
 			{"roombot_jitter_ms", func(s reports.Sample) (float64, bool) { return ptr(s.JitterMs) }},
+			{"roombot_rtt_ms", func(s reports.Sample) (float64, bool) { return ptr(s.RTTMs) }},
 		} {
 			n, _ := s.value(h.name, map[string]string{"group": "h"}, "count")
 			sum, _ := s.value(h.name, map[string]string{"group": "h"}, "sum")
@@ -170,6 +171,39 @@ func TestMetricsDuringRun(t *testing.T) {
 			between(i, h.name+" count", n, nLo, nHi)
 			between(i, h.name+" sum", sum, sumLo, sumHi)
 			sawMedia = sawMedia || (h.name == "roombot_bitrate_in_kbps" && sum > 0)
+		}
+		// frame rate per received video track, as the assertions count it
+		fpsN, fpsSum := [2]float64{}, [2]float64{}
+		for k, upto := range []time.Time{lo, hi} {
+			for _, smp := range ds.Samples {
+				if group[smp.User] != "h" || smp.Time.After(upto) {
+					continue
+				}
+				for _, tr := range smp.Tracks {
+					if tr.Dir == reports.Rx && tr.Kind == "video" {
+						fpsN[k]++
+						fpsSum[k] += tr.FPS
+					}
+				}
+			}
+		}
+		n, _ := s.value("roombot_fps", map[string]string{"group": "h"}, "count")
+		sum, _ := s.value("roombot_fps", map[string]string{"group": "h"}, "sum")
+		between(i, "fps count", n, fpsN[0], fpsN[1])
+		between(i, "fps sum", sum, fpsSum[0], fpsSum[1])
+		// generator CPU: the value of the last health second before the
+		// scrape (or the one before it, when the scrape fell between the
+		// gauge's update and the event's write)
+		var cpus []float64
+		for _, e := range ds.Events {
+			if e.Kind == reports.KindHealth && e.Event == reports.EvHealthCPU && !e.Time.After(hi) {
+				cpus = append(cpus, e.Value)
+			}
+		}
+		if cpu, ok := s.value("roombot_generator_cpu_percent", nil, ""); ok && len(cpus) > 0 {
+			if k := len(cpus); cpu != cpus[k-1] && (k < 2 || cpu != cpus[k-2]) && !(k == 1 && cpu == 0) {
+				t.Errorf("scrape %d: generator CPU %v, health events say %v", i, cpu, cpus[max(0, k-2):])
+			}
 		}
 		// bots in the room: compare where no join or leave is near the scrape
 		inOut := func(e reports.Event) bool {
