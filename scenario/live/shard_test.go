@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"log/slog"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/roombot/roombot/reports"
 	"github.com/roombot/roombot/reports/render"
@@ -116,5 +118,30 @@ timeline:
 		if len(seen[u]) != 2 {
 			t.Errorf("%s (%s) decoded video of %v, want the 2 other members of its room, across shards", u, shardOf[u], seen[u])
 		}
+	}
+}
+
+// TestStartAt: with --start-at the run's timeline begins at that instant
+// and run.json says how it began; on the embedded service no clock offset
+// can be measured, and run.json says why.
+func TestStartAt(t *testing.T) {
+	c, err := scenario.Parse("s.yaml", []byte("name: s\nduration: 2s\nrooms: 1\ngroups: [{name: h, count: 1, media: {resolution: 180p}}]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Now().Add(1500 * time.Millisecond).Truncate(time.Millisecond)
+	o, err := Run(context.Background(), c, Options{Out: filepath.Join(t.TempDir(), "run"), Dist: Dist{StartAt: at}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := o.Info.Start
+	if s == nil || s.Via != "start-at" || !s.At.Equal(at) || s.LagMs < 0 || s.Clock == nil || !strings.Contains(s.Clock.Error, "embedded") {
+		t.Fatalf("run.json start %+v", s)
+	}
+	if !o.Info.Started.Equal(at) {
+		t.Errorf("started %v, want the common start %v", o.Info.Started, at)
+	}
+	if o.Info.Part != nil {
+		t.Errorf("an unsplit run with a start time is not a shard: part %+v", o.Info.Part)
 	}
 }
