@@ -287,7 +287,7 @@ func TestGrafanaDashboard(t *testing.T) {
 	o.WriteEvent(reports.Event{User: "u", Event: reports.EvFirstFrame, Kind: reports.KindMedia, Value: 1})
 	o.WriteEvent(reports.Event{User: "u", Event: reports.EvFreezeStart, Kind: reports.KindMedia})
 	o.WriteEvent(reports.Event{User: "u", Event: reports.EvFreezeEnd, Kind: reports.KindMedia, Value: 1})
-	o.WriteSample(reports.Sample{User: "u", RxPackets: 1, JitterMs: &v, RTTMs: &v, E2EMs: &v,
+	o.WriteSample(reports.Sample{User: "u", RxPackets: 1, JitterMs: &v, RTTMs: &v, E2EMs: &v, MOS: &v, VideoScore: &v,
 		Tracks: []reports.TrackSample{{Dir: reports.Rx, Kind: "video", FPS: 1}}})
 	o.WriteTick(reports.Tick{ActionLagsMs: []float64{1}})
 	fams, err := o.Registry().Gather()

@@ -31,6 +31,7 @@ type Output struct {
 	joins, errs, actions, freezes   *prometheus.CounterVec
 	rx, tx, loss, jitter, rtt, e2e  *prometheus.HistogramVec
 	fps, joinTime, ttff, freezeTime *prometheus.HistogramVec
+	mos, videoScore                 *prometheus.HistogramVec
 	cpu, cores, mediaP99, mediaMax  prometheus.Gauge
 	overloaded                      prometheus.Gauge
 	actionLag                       prometheus.Histogram
@@ -89,6 +90,10 @@ func New(scenario, shard string, u Users) *Output {
 		ttff:     hist("ttff_ms", "time to first frame of each received track, ms", []float64{100, 200, 500, 1000, 2000, 5000, 10000}),
 		freezeTime: hist("freeze_duration_ms", "duration of each freeze (freeze_end), ms",
 			[]float64{100, 200, 500, 1000, 2000, 5000, 10000}),
+		mos: hist("mos", "audio MOS (ITU-T G.107 E-model, 1-4.5) per bot-second, mean of the received audio tracks",
+			[]float64{1, 1.5, 2, 2.5, 3, 3.5, 4, 4.2, 4.4, 4.5}),
+		videoScore: hist("video_score", "video quality score (1-5: rendered fps, freezes, resolution) per bot-second",
+			[]float64{1, 1.5, 2, 2.5, 3, 3.5, 4, 4.5, 5}),
 		cpu:        one("cpu_percent", "process CPU over the last second, % of one core"),
 		cores:      one("cores", "cores the process may use"),
 		mediaP99:   one("media_lag_p99_ms", "media pacing lag p99 over the last second, ms"),
@@ -184,7 +189,8 @@ func (o *Output) WriteSample(s reports.Sample) {
 	if s.RxPackets > 0 || s.RxLost > 0 { // loss only where packets were expected
 		o.loss.WithLabelValues(g).Observe(s.RxLossPct)
 	}
-	for h, v := range map[*prometheus.HistogramVec]*float64{o.jitter: s.JitterMs, o.rtt: s.RTTMs, o.e2e: s.E2EMs} {
+	for h, v := range map[*prometheus.HistogramVec]*float64{o.jitter: s.JitterMs, o.rtt: s.RTTMs, o.e2e: s.E2EMs,
+		o.mos: s.MOS, o.videoScore: s.VideoScore} {
 		if v != nil {
 			h.WithLabelValues(g).Observe(*v)
 		}

@@ -163,6 +163,8 @@ func TestMetricsDuringRun(t *testing.T) {
 			{"roombot_loss_percent", func(s reports.Sample) (float64, bool) { return s.RxLossPct, s.RxPackets > 0 || s.RxLost > 0 }},
 			{"roombot_jitter_ms", func(s reports.Sample) (float64, bool) { return ptr(s.JitterMs) }},
 			{"roombot_rtt_ms", func(s reports.Sample) (float64, bool) { return ptr(s.RTTMs) }},
+			{"roombot_mos", func(s reports.Sample) (float64, bool) { return ptr(s.MOS) }},
+			{"roombot_video_score", func(s reports.Sample) (float64, bool) { return ptr(s.VideoScore) }},
 		} {
 			n, _ := s.value(h.name, map[string]string{"group": "h"}, "count")
 			sum, _ := s.value(h.name, map[string]string{"group": "h"}, "sum")
@@ -229,6 +231,9 @@ func TestMetricsDuringRun(t *testing.T) {
 				}
 			}
 		}
+	}
+	if n, _ := scrapes[len(scrapes)-1].value("roombot_mos", map[string]string{"group": "h"}, "count"); n == 0 {
+		t.Errorf("no MOS observed by the last scrape (the hosts receive audio)")
 	}
 	if !sawJoins || !sawMedia {
 		t.Errorf("no scrape saw joins (%v) or received media (%v)", sawJoins, sawMedia)
