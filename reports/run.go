@@ -30,6 +30,9 @@ type RunInfo struct {
 	// Shards are the runs a merged run was made of, each with its own
 	// Health and Checks; empty for a single run.
 	Shards []RunInfo `json:"shards,omitempty"`
+	// Part and Start describe a shard of a split scenario (shard.go).
+	Part  *Part  `json:"part,omitempty"`
+	Start *Start `json:"start,omitempty"`
 }
 
 // Health is the load generator's own state during a run: if it was the

@@ -60,6 +60,7 @@ type health struct {
 	psiMax      float64 // highest CPU pressure "some avg10" seen, % (Linux PSI)
 	started     time.Time
 	cpuAtBase   time.Duration
+	ticks       reports.TickSink // nil: none
 }
 
 type healthLine struct{ cpu, lagP99 float64 }
@@ -134,6 +135,7 @@ func (h *health) tick(t time.Time, pct float64) {
 	if p, ok := cpuPressure(); ok {
 		h.psiMax = max(h.psiMax, p)
 	}
+	lags := slices.Clone(h.recent) // for the live output
 	h.actionsLast = len(h.recent) > 0
 	if h.actionsLast {
 		slices.Sort(h.recent)
@@ -165,8 +167,12 @@ func (h *health) tick(t time.Time, pct float64) {
 		h.overload = true
 		h.overloadWhy = fmt.Sprintf("at %.0fs: %s", t.Sub(h.started).Seconds(), why)
 	}
-	actionLag, actions := h.lagLast, h.actionsLast
+	actionLag, actions, overloaded := h.lagLast, h.actionsLast, h.overload
 	h.mu.Unlock()
+	if h.ticks != nil {
+		h.ticks.WriteTick(reports.Tick{Time: t, CPUPct: pct, Cores: h.cores, ActionLagsMs: lags,
+			MediaLagP99Ms: mediaP99, MediaLagMaxMs: mediaMax, Overloaded: overloaded})
+	}
 	// The second's health, for the report's chart over time.
 	h.rs.event(reports.Event{Time: t, Kind: reports.KindHealth, Event: reports.EvHealthCPU, Value: pct})
 	if actions {

@@ -40,6 +40,8 @@ type Runner struct {
 	hard          <-chan struct{}
 	mediaLag      func() (p99, max float64)
 	mediaLagEvery func() (p99, max float64, frames int64)
+	startAt       time.Time
+	ticks         reports.TickSink
 	ran           atomic.Bool
 }
 
@@ -136,6 +138,9 @@ type Result struct {
 	Health      reports.Health
 	// Actions fired, and how many failed or did not apply.
 	Actions, Failed, Skipped int
+	// StartLag is how late the timeline began after WithStartAt's instant
+	// (negative: the wait ended early); zero without WithStartAt.
+	StartLag time.Duration
 }
 
 // runState is what the workers of one run share.
@@ -186,8 +191,13 @@ func (r *Runner) Run(ctx context.Context) (*Result, error) {
 	rs := &runState{now: r.now, sink: tl, tally: tl, factory: r.factory, faults: r.faults, hard: hard,
 		startTimeout: r.startTimeout, actionTimeout: r.actionTimeout, leaveTimeout: r.leaveTimeout}
 	res := &Result{Started: r.now()}
+	if !r.startAt.IsZero() {
+		res.StartLag = r.waitStart(ctx)
+		res.Started = r.startAt
+	}
 	h := newHealth(r.now, rs, r.mediaLag)
 	h.mediaLagEvery = r.mediaLagEvery
+	h.ticks = r.ticks
 
 	// Worker goroutines start on their first job. Only the scheduler
 	// (this goroutine) enqueues, and only before wg.Wait below.

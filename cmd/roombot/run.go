@@ -36,15 +36,15 @@ func runCommand(env Env) *cli.Command {
 		Name:        "run",
 		Usage:       "run a scenario file: bots, timeline, assertions, reports",
 		ArgsUsage:   "SCENARIO.yaml",
-		Description: runExamples,
-		Flags: []cli.Flag{
+		Description: runExamples + runDistExamples,
+		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "run directory to write (default runs/<name>-<time>)"},
 			&cli.BoolFlag{Name: "dry-run", Usage: "print the plan (every join and action with its time) and exit"},
 			&cli.BoolFlag{Name: "check", Usage: "validate the scenario and exit"},
 			&cli.BoolFlag{Name: "no-progress", Usage: "no live progress display"},
 			&cli.StringFlag{Name: "target", Usage: "KIND=URL: play against this server instead of the file's target (kinds: " + strings.Join(live.TargetKinds(), ", ") + ")"},
 			&cli.BoolFlag{Name: "accept-overload", Usage: "an overloaded load generator does not make the run inconclusive (exit 4)"},
-		},
+		}, runDistFlags()...),
 		Action: func(c *cli.Context) error {
 			f, err := runFlagsOf(c)
 			if err != nil {
@@ -57,19 +57,26 @@ func runCommand(env Env) *cli.Command {
 			if err := overrideTarget(cfg, f.target); err != nil {
 				return withExit(ExitUsage, err)
 			}
+			dist, err := f.dist.dist(env.getenv)
+			if err != nil {
+				return withExit(ExitUsage, err)
+			}
 			switch {
 			case f.check:
 				fmt.Fprintf(env.Stdout, "%s: valid\n", cfg.File())
 				return nil
 			case f.dryRun:
 				plan, err := scenario.NewPlan(cfg)
+				if err == nil {
+					plan, err = shardOf(plan, dist)
+				}
 				if err != nil {
 					return withExit(ExitUsage, err)
 				}
 				_, err = plan.WriteTo(env.Stdout)
 				return err
 			}
-			return play(c.Context, env, cfg, f)
+			return play(c.Context, env, cfg, f, dist)
 		},
 	}
 }
@@ -77,6 +84,7 @@ func runCommand(env Env) *cli.Command {
 type runFlags struct {
 	file, out, target                         string
 	dryRun, check, noProgress, acceptOverload bool
+	dist                                      distFlags
 }
 
 // runFlagsOf reads the flags, also where they follow the scenario file
@@ -84,7 +92,7 @@ type runFlags struct {
 // `roombot run SCENARIO [--out DIR]`).
 func runFlagsOf(c *cli.Context) (runFlags, error) {
 	f := runFlags{out: c.String("out"), target: c.String("target"), dryRun: c.Bool("dry-run"), check: c.Bool("check"), noProgress: c.Bool("no-progress"),
-		acceptOverload: c.Bool("accept-overload")}
+		acceptOverload: c.Bool("accept-overload"), dist: distFlagsOf(c)}
 	args := c.Args().Slice()
 	var files []string
 	for i := 0; i < len(args); i++ {
@@ -115,7 +123,14 @@ func runFlagsOf(c *cli.Context) (runFlags, error) {
 		case a == "--accept-overload":
 			f.acceptOverload = true
 		case strings.HasPrefix(a, "-") && a != "-":
-			return f, fmt.Errorf("run: unknown flag %s", a)
+			n, ok, err := f.dist.arg(args, i)
+			if !ok {
+				err = fmt.Errorf("run: unknown flag %s", a)
+			}
+			if err != nil {
+				return f, err
+			}
+			i = n
 		default:
 			files = append(files, a)
 		}
@@ -144,7 +159,7 @@ func overrideTarget(cfg *scenario.Config, flag string) error {
 
 // play runs cfg with two-phase Ctrl-C handling and maps the outcome to an
 // exit code.
-func play(parent context.Context, env Env, cfg *scenario.Config, f runFlags) error {
+func play(parent context.Context, env Env, cfg *scenario.Config, f runFlags, dist live.Dist) error {
 	ctx, cancel := context.WithCancel(parent)
 	defer cancel()
 	hard := make(chan struct{})
@@ -173,7 +188,7 @@ func play(parent context.Context, env Env, cfg *scenario.Config, f runFlags) err
 			}
 		}()
 	}
-	opts := live.Options{Out: f.out, Getenv: env.getenv, Hard: hard, AcceptOverload: f.acceptOverload}
+	opts := live.Options{Out: f.out, Getenv: env.getenv, Hard: hard, AcceptOverload: f.acceptOverload, Dist: withMetricsNotice(env, dist)}
 	if !f.noProgress {
 		opts.Progress, opts.TTY = env.Stderr, isTerminal(env.Stderr)
 	}
@@ -200,6 +215,7 @@ func play(parent context.Context, env Env, cfg *scenario.Config, f runFlags) err
 	if o.Info.Interrupted {
 		fmt.Fprintln(env.Stdout, "the run was interrupted before its end")
 	}
+	shardResult(env, o)
 	return verdictError(o.Info)
 }
 

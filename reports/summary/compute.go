@@ -244,6 +244,8 @@ func Compute(d *reports.Dataset) *Summary {
 	})
 	sum.Checks = checksOf(d)
 	sum.Health = healthOf(d, w, overloads)
+	sum.Health.OverloadedShards = overloadedShards(sum.Health)
+	sum.Notes = append(sum.Notes, shardNotes(d.Info.Shards)...)
 	sum.Notes = append(sum.Notes, d.Notes...)
 	sum.Notes = append(sum.Notes, run.stats.impossible()...)
 	if len(d.Samples) == 0 {

@@ -132,6 +132,8 @@ type CheckResult struct {
 type Health struct {
 	reports.Health
 	Shards []ShardHealth `json:"shards,omitempty"`
+	// OverloadedShards names the shards whose generator was overloaded.
+	OverloadedShards []string `json:"overloaded_shards,omitempty"`
 }
 
 // ShardHealth is one shard's generator health.
