@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -83,13 +84,27 @@ func startBrowser(t *testing.T, bin string, s *Server, userID string, room uint3
 		q[k] = v
 	}
 	ctx, cancel := context.WithCancel(context.Background())
+	// Not t.TempDir: Chromium's helper processes may still be writing the
+	// profile for a moment after the browser is gone.
+	profile, err := os.MkdirTemp("", "roombot-browser-")
+	if err != nil {
+		t.Fatal(err)
+	}
 	cmd := exec.CommandContext(ctx, bin, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
 		"--disable-background-networking", "--disable-component-update", "--disable-sync",
-		"--user-data-dir="+t.TempDir(), web.URL+"/?"+q.Encode())
+		"--user-data-dir="+profile, web.URL+"/?"+q.Encode())
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true} // its helpers are ended with it
+	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { cancel(); _ = cmd.Wait() })
+	t.Cleanup(func() {
+		cancel()
+		_ = cmd.Wait()
+		for i := 0; i < 20 && os.RemoveAll(profile) != nil; i++ {
+			time.Sleep(50 * time.Millisecond)
+		}
+	})
 	return b
 }
 
