@@ -168,13 +168,14 @@ type Config struct {
 //	    roomPermissions: true
 //	    maxMembers: 50
 type FileConfig struct {
-	Listen       string      `json:"listen,omitempty" yaml:"listen,omitempty"`
-	MediaAddr    string      `json:"mediaAddr,omitempty" yaml:"mediaAddr,omitempty"`
-	PublicIPs    []string    `json:"publicIPs,omitempty" yaml:"publicIPs,omitempty"`
-	AdminToken   string      `json:"adminToken,omitempty" yaml:"adminToken,omitempty"`
-	AllowOrigins []string    `json:"allowOrigins,omitempty" yaml:"allowOrigins,omitempty"`
-	Sign         *SignConfig `json:"sign,omitempty" yaml:"sign,omitempty"`
-	Apps         []AppConfig `json:"apps,omitempty" yaml:"apps,omitempty"`
+	Listen       string        `json:"listen,omitempty" yaml:"listen,omitempty"`
+	MediaAddr    string        `json:"mediaAddr,omitempty" yaml:"mediaAddr,omitempty"`
+	PublicIPs    []string      `json:"publicIPs,omitempty" yaml:"publicIPs,omitempty"`
+	AdminToken   string        `json:"adminToken,omitempty" yaml:"adminToken,omitempty"`
+	AllowOrigins []string      `json:"allowOrigins,omitempty" yaml:"allowOrigins,omitempty"`
+	Sign         *SignConfig   `json:"sign,omitempty" yaml:"sign,omitempty"`
+	Limits       *LimitsConfig `json:"limits,omitempty" yaml:"limits,omitempty"`
+	Apps         []AppConfig   `json:"apps,omitempty" yaml:"apps,omitempty"`
 }
 
 // SignConfig is the file's sign: section, the limits of POST /api/sign.
@@ -265,6 +266,9 @@ func ParseConfig(b []byte, isJSON bool) (FileConfig, error) {
 	if err := fc.Sign.apply(&Config{}); err != nil { // checked here, applied by Apply
 		return FileConfig{}, err
 	}
+	if err := fc.Limits.apply(&Config{}); err != nil { // likewise
+		return FileConfig{}, err
+	}
 	return fc, nil
 }
 
@@ -301,7 +305,8 @@ func (fc FileConfig) Apply(c *Config) {
 		c.AdminToken = fc.AdminToken
 	}
 	c.AllowOrigins = append(c.AllowOrigins, fc.AllowOrigins...)
-	_ = fc.Sign.apply(c) // validated by ParseConfig
+	_ = fc.Sign.apply(c)   // validated by ParseConfig
+	_ = fc.Limits.apply(c) // likewise
 	c.Apps = append(c.Apps, fc.Apps...)
 }
 

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestParseConfig(t *testing.T) {
@@ -98,5 +99,33 @@ func TestConfigLimits(t *testing.T) {
 	_, err = Config{EnterTimeout: -1, MaxConns: -2}.withDefaults()
 	if !errors.Is(err, ErrConfig) || !strings.Contains(err.Error(), "EnterTimeout must be >= 0") || !strings.Contains(err.Error(), "MaxConns must be >= 0, got -2") {
 		t.Fatalf("negative limits: %v", err)
+	}
+}
+
+// TestParseLimitsSection: the file's limits: section sets the timeouts and
+// caps; bad values are errors naming the key.
+func TestParseLimitsSection(t *testing.T) {
+	t.Parallel()
+	fc, err := ParseConfig([]byte("limits: {enterTimeout: 3s, answerTimeout: 4s, mediaTimeout: 5s, maxPendingPerAddr: 6, maxConns: 7}\n"), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c Config
+	fc.Apply(&c)
+	if c.EnterTimeout != 3*time.Second || c.AnswerTimeout != 4*time.Second || c.MediaTimeout != 5*time.Second ||
+		c.MaxPendingPerAddr != 6 || c.MaxConns != 7 {
+		t.Fatalf("applied %+v", c)
+	}
+	for in, want := range map[string]string{
+		"limits: {enterTimeout: soon}":    `limits.enterTimeout "soon": want a duration`,
+		"limits: {mediaTimeout: 0s}":      "limits.mediaTimeout 0s: want > 0",
+		"limits: {answerTimeout: -1s}":    "limits.answerTimeout -1s: want > 0",
+		"limits: {maxConns: -3}":          "limits.maxConns -3: want > 0",
+		"limits: {maxPending: 3}":         "maxPending",
+		`{"limits": {"enterTimeout": 5}}`: "enterTimeout",
+	} {
+		if _, err := ParseConfig([]byte(in), strings.HasPrefix(in, "{")); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: %v, want %q", in, err, want)
+		}
 	}
 }
