@@ -8,6 +8,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/roombot/roombot/internal/profile"
 	"github.com/roombot/roombot/reports"
 	"github.com/roombot/roombot/reports/render"
 	"github.com/roombot/roombot/reports/summary"
@@ -36,43 +37,53 @@ func reportCommand(env Env) *cli.Command {
 			&cli.BoolFlag{Name: "merge", Usage: "merge the run directories DIR... into --out"},
 			&cli.StringFlag{Name: "out", Usage: "output run directory of --merge (created if missing)"},
 			&cli.StringFlag{Name: "scenario", Usage: "evaluate this scenario file's assertions over the run's lines (replaces run.json's checks)"},
+			cpuProfileFlag, memProfileFlag,
 		},
 		Action: func(c *cli.Context) error {
-			dirs := c.Args().Slice()
-			for i, d := range dirs {
-				dirs[i] = runDirOf(d)
-			}
-			var (
-				s   *summary.Summary
-				dir string
-				err error
-			)
-			switch {
-			case c.Bool("merge"):
-				if c.String("out") == "" || len(dirs) == 0 {
-					return withExit(ExitUsage, errors.New("report --merge needs --out OUT and at least one run directory"))
-				}
-				dir = c.String("out")
-				s, err = render.Merge(dir, dirs...)
-			case c.String("out") != "":
-				return withExit(ExitUsage, errors.New("report: --out is only for --merge (DIR is re-rendered in place)"))
-			case len(dirs) != 1:
-				return withExit(ExitUsage, fmt.Errorf("report: want one run directory, got %d (use --merge to merge several)", len(dirs)))
-			default:
-				dir = dirs[0]
-				s, err = render.Render(dir)
-			}
+			stop, err := profile.Start(c.String("cpuprofile"), c.String("memprofile"))
 			if err != nil {
-				return withExit(ExitUsage, err)
+				return withExit(ExitUsage, fmt.Errorf("report: %w", err))
 			}
-			if file := c.String("scenario"); file != "" {
-				if s, err = reassert(dir, file); err != nil {
-					return withExit(ExitUsage, err)
-				}
-			}
-			return reportResult(env, dir, s)
+			return errors.Join(report(env, c), stop())
 		},
 	}
+}
+
+// report is the report command's action, profiled or not.
+func report(env Env, c *cli.Context) error {
+	dirs := c.Args().Slice()
+	for i, d := range dirs {
+		dirs[i] = runDirOf(d)
+	}
+	var (
+		s   *summary.Summary
+		dir string
+		err error
+	)
+	switch {
+	case c.Bool("merge"):
+		if c.String("out") == "" || len(dirs) == 0 {
+			return withExit(ExitUsage, errors.New("report --merge needs --out OUT and at least one run directory"))
+		}
+		dir = c.String("out")
+		s, err = render.Merge(dir, dirs...)
+	case c.String("out") != "":
+		return withExit(ExitUsage, errors.New("report: --out is only for --merge (DIR is re-rendered in place)"))
+	case len(dirs) != 1:
+		return withExit(ExitUsage, fmt.Errorf("report: want one run directory, got %d (use --merge to merge several)", len(dirs)))
+	default:
+		dir = dirs[0]
+		s, err = render.Render(dir)
+	}
+	if err != nil {
+		return withExit(ExitUsage, err)
+	}
+	if file := c.String("scenario"); file != "" {
+		if s, err = reassert(dir, file); err != nil {
+			return withExit(ExitUsage, err)
+		}
+	}
+	return reportResult(env, dir, s)
 }
 
 // runDirOf accepts a run directory or any file in one (events.jsonl,
