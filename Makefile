@@ -4,7 +4,7 @@ BIN       := bin/roombot
 PKGS      := ./...
 TESTFLAGS ?= -count=1 -timeout 30m
 
-.PHONY: all build demo test test-deps test-go test-live bench profile fixtures lint clean
+.PHONY: all build demo test test-deps test-go test-live bench bench-livekit profile fixtures lint clean
 
 all: build
 
@@ -31,6 +31,10 @@ test-live:
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 1x -timeout 60m $(PKGS)
+
+# roombot on a real livekit-server at lk load-test's topologies (20+20, 50+50; docs/targets.md).
+bench-livekit:
+	$(GO) test -run '^$$' -bench '^BenchmarkLiveKit$$' -benchtime 1x -timeout 20m -v ./scenario/live/
 
 fixtures:
 	bash scripts/make-fixtures.sh

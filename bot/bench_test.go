@@ -82,6 +82,15 @@ func cpuTime(pid int) time.Duration {
 	return time.Duration(ut+st) * 10 * time.Millisecond // USER_HZ = 100
 }
 
+// loadAvg is /proc/loadavg's first three fields (the machine's load).
+func loadAvg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	return strings.Join(strings.Fields(string(b))[:3], " ")
+}
+
 // rssBytes is this process's resident set size.
 func rssBytes() float64 {
 	b, err := os.ReadFile("/proc/self/status")
@@ -97,23 +106,56 @@ func rssBytes() float64 {
 	return 0
 }
 
-// BenchmarkBots measures what a bot costs: N bots in rooms of two, each
-// publishing 360p VP8 + Opus fixtures and receiving its peer, against the
-// reference service running in a child process. After all have entered
-// and a warm-up, it measures this process's CPU and RSS over a window and
-// reports them per bot: CPU as a share of one core, RSS above the process's
-// baseline before its first bot (fixture library and scheduler included,
-// the server not). The server's CPU is reported apart. Run:
+// BenchmarkBots measures what a bot costs: N bots in rooms of ROOM_SIZE
+// (default 2), each publishing 360p VP8 + Opus fixtures and receiving the
+// others, against the reference service running in a child process. After
+// all have entered and a settle time, it measures this process's CPU and
+// RSS over a window and reports them per bot: CPU as a share of one core,
+// RSS above the process's baseline before its first bot (fixture library
+// and scheduler included, the server not). The server's CPU is reported
+// apart. Run:
 //
 //	go test -run '^$' -bench BenchmarkBots -benchtime 1x ./bot/
+//
+// Knobs (environment): BOTS (comma-separated sizes, default 50,100,200),
+// ROOM_SIZE (bots per room, default 2), SETTLE (seconds before the window,
+// default 3; RSS keeps growing for about a minute as buffers fill, so use
+// ≥ 90 for settled memory figures), WINDOW (seconds, default 10). E.g.
+//
+//	BOTS=30 ROOM_SIZE=6 SETTLE=90 go test -run '^$' -bench BenchmarkBots -benchtime 1x -timeout 30m ./bot/
 func BenchmarkBots(b *testing.B) {
-	for _, n := range []int{50, 100, 200} {
+	sizes := []int{50, 100, 200}
+	if v := os.Getenv("BOTS"); v != "" {
+		sizes = nil
+		for _, f := range strings.Split(v, ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(f))
+			if err != nil || n <= 0 {
+				b.Fatalf("BOTS=%q: %q is not a positive number", v, f)
+			}
+			sizes = append(sizes, n)
+		}
+	}
+	size, settle, window := benchEnv(b, "ROOM_SIZE", 2), benchEnv(b, "SETTLE", int(benchWarmup/time.Second)), benchEnv(b, "WINDOW", int(benchWindow/time.Second))
+	for _, n := range sizes {
 		b.Run(fmt.Sprintf("bots=%d", n), func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
-				benchBots(b, n)
+				benchBots(b, n, size, time.Duration(settle)*time.Second, time.Duration(window)*time.Second)
 			}
 		})
 	}
+}
+
+// benchEnv reads a positive integer knob; a value that is not one is an error.
+func benchEnv(b *testing.B, name string, def int) int {
+	v := os.Getenv(name)
+	if v == "" {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n <= 0 {
+		b.Fatalf("%s=%q: want a positive number", name, v)
+	}
+	return n
 }
 
 var (
@@ -126,7 +168,7 @@ const (
 	benchWindow = 10 * time.Second
 )
 
-func benchBots(b *testing.B, n int) {
+func benchBots(b *testing.B, n, roomSize int, settle, window time.Duration) {
 	url, srvPid := startBenchServer(b)
 	host, err := NewHost()
 	if err != nil {
@@ -145,12 +187,12 @@ func benchBots(b *testing.B, n int) {
 	var measuring atomic.Bool
 	var rxKbps, txKbps atomic.Uint64 // sums of per-sample kbps × 1000
 	var samples, lost, plis atomic.Int64
-	var rxPackets atomic.Uint64
+	var rxExpected atomic.Uint64
 	sink := reports.SinkFunc{Sample: func(s reports.Sample) {
 		if measuring.Load() {
 			samples.Add(1)
 			lost.Add(s.RxLost)
-			rxPackets.Add(s.RxPackets)
+			rxExpected.Add(s.RxExpected)
 			plis.Add(int64(s.PLIs))
 			rxKbps.Add(uint64(s.RxKbps * 1000))
 			txKbps.Add(uint64(s.TxKbps * 1000))
@@ -159,7 +201,7 @@ func benchBots(b *testing.B, n int) {
 	bots := make([]*Bot, n)
 	for i := range bots {
 		bot, err := New(Config{SDKAppID: server.DefaultSDKAppID, SecretKey: server.DevSecretKey,
-			UserID: fmt.Sprintf("u%d", i), RoomID: uint32(100 + i/2)},
+			UserID: fmt.Sprintf("u%d", i), RoomID: uint32(100 + i/roomSize)},
 			WithDriver(native.New(url, native.WithLogger(slog.New(slog.DiscardHandler)))), WithHost(host), WithSink(sink))
 		if err != nil {
 			b.Fatal(err)
@@ -190,11 +232,13 @@ func benchBots(b *testing.B, n int) {
 		b.Fatal(err)
 	}
 	joined := time.Since(joinStart)
-	time.Sleep(benchWarmup) // media reaches steady state; nothing to wait on but time
+	rssJoined := rssBytes()
+	time.Sleep(settle) // media reaches steady state; nothing to wait on but time
 	measuring.Store(true)
 	host.PacingLag() // reset: the window's lag only
 	c0, s0, t0 := cpuTime(0), cpuTime(srvPid), time.Now()
-	time.Sleep(benchWindow)
+	rssSettled := rssBytes()
+	time.Sleep(window)
 	c1, s1, el := cpuTime(0), cpuTime(srvPid), time.Since(t0)
 	measuring.Store(false)
 	lag := host.PacingLag()
@@ -217,11 +261,13 @@ func benchBots(b *testing.B, n int) {
 	b.ReportMetric(rss1/(1<<20), "rss-MB")
 	b.ReportMetric(joined.Seconds(), "join-s")
 	b.ReportMetric(rxMean, "rx-kbps/bot")
+	b.Logf("%d bots in rooms of %d, settle %v, window %v: RSS +%.2f MB/bot when all had entered, +%.2f MB/bot after the settle, +%.2f MB/bot after the window; load average at the end %s",
+		n, roomSize, settle, window, (rssJoined-rss0)/float64(n)/(1<<20), (rssSettled-rss0)/float64(n)/(1<<20), (rss1-rss0)/float64(n)/(1<<20), loadAvg())
 	b.Logf("%d bots: bots' process %.1f%% of a core (%.3f%%/bot), RSS %.0f MB (+%.2f MB/bot, heap in use %.0f MB), "+
 		"server process %.1f%%, %d goroutines, all entered in %v; per bot and second: tx %.0f kbps, rx %.0f kbps (%d samples); "+
 		"rx loss %.2f%%, %d PLIs sent; pacing lag p99 %v max %v, %d schedule restarts",
 		n, cpuPct, cpuPct/float64(n), rss1/(1<<20), (rss1-rss0)/float64(n)/(1<<20), float64(ms.HeapInuse)/(1<<20),
 		srvPct, runtime.NumGoroutine(), joined.Round(time.Millisecond), txMean, rxMean, samples.Load(),
-		100*float64(lost.Load())/float64(max(int64(rxPackets.Load())+lost.Load(), 1)), plis.Load(),
+		100*float64(lost.Load())/float64(max(rxExpected.Load(), 1)), plis.Load(),
 		lag.P99.Round(time.Microsecond), lag.Max.Round(time.Microsecond), lag.Rebases)
 }

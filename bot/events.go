@@ -143,15 +143,12 @@ func (b *Bot) handle(ev signaling.Event) {
 		b.emit(reports.Event{Kind: reports.KindRoom, Event: reports.EvError, Tag: "error", Code: codes.ErrPushDisconnect, Message: msg})
 		if b.cfg.EnableIM {
 			b.emit(reports.Event{Kind: reports.KindIM, Event: reports.EvConnectionEvent, Tag: reports.EvConnectionEvent,
-				Code: imConnectionOff, Message: "connection is off"})
+				Code: codes.IMConnectionOff, Message: "connection is off"})
 		}
 		b.emit(reports.Event{Kind: reports.KindRoom, Event: reports.EvLeft, Code: codes.LeftRoom, Message: "disconnected"})
 		b.sessionEnded()
 	}
 }
-
-// imConnectionOff is webim's CONNECTION_STATUS.OFF (reference §4.6).
-const imConnectionOff = 9999
 
 // sessionEnded marks a session the server ended (kick, lost connection):
 // actions fail from now on; Stop still releases the resources.

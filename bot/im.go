@@ -64,6 +64,9 @@ func (b *Bot) sendIM(ctx context.Context, m signaling.Message) error {
 	}
 	b.mu.Unlock()
 	if err := sess.Do(ctx, signaling.SendMessage{Message: m}); err != nil {
+		if signaling.CodeOf(err) == codes.ErrIMNoReceiver { // receiver offline, as the server says
+			return b.imFail(codes.ErrIMNoReceiver, err)
+		}
 		return b.imFail(codes.ErrIMSendFailed, err)
 	}
 	return nil

@@ -43,6 +43,10 @@ func (m *mediaHost) close() { _ = m.sched.Close() }
 // the generator's own health.
 func (h *Host) PacingLag() play.LagStats { return h.media.sched.TakeLag() }
 
+// PacingLagTotal is the media pacing lag of every player on the Host since
+// it started, whatever PacingLag took.
+func (h *Host) PacingLagTotal() play.LagStats { return h.media.sched.TotalLag() }
+
 // Library is the Host's shared fixture library.
 func (h *Host) Library() *fixture.Library { return h.media.lib }
 
@@ -98,6 +102,7 @@ func (m *mediaHost) newAnalyzer(mime, kind string, exts []webrtc.RTPHeaderExtens
 		rx.WithRecognizer(m.lib.Recognize),
 		rx.WithFirstFrameHandler(ev.FirstFrame),
 		rx.WithSourceHandler(ev.Source),
+		rx.WithKeyframeRequester(ev.KeyframeNeeded),
 		rx.WithFreezeHandler(func(f rx.Freeze) {
 			// A freeze is reported ongoing (when a snapshot notices it) and
 			// again when it ends; a short one only when it ends.
@@ -143,7 +148,7 @@ func (a *analyzerAdapter) Expect(on bool, now time.Time) { a.an.Expect(on, now) 
 
 func (a *analyzerAdapter) Snapshot(now time.Time) rxSnapshot {
 	s := a.an.Snapshot(now)
-	out := rxSnapshot{Frames: s.Delta.Frames, FPS: s.FPS, Freezes: int(s.Delta.Freezes),
+	out := rxSnapshot{Frames: s.Delta.Frames, Undecodable: s.Delta.Undecodable, Height: s.Height, FPS: s.FPS, Freezes: int(s.Delta.Freezes),
 		FreezeMs: float64(s.Delta.FreezeDuration) / float64(time.Millisecond), Source: s.Source}
 	if s.JitterUpdates > 0 {
 		out.JitterMs = ptr(float64(s.Jitter) / float64(time.Millisecond))

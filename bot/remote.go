@@ -33,6 +33,7 @@ type remoteUser struct {
 type remoteTrack struct {
 	user, kind string
 	track      *webrtc.TrackRemote
+	recv       *webrtc.RTPReceiver
 	ssrc       uint32
 	an         analyzer
 	arrived    time.Time // reference of the time to first frame; guarded by Bot.mu
@@ -55,10 +56,12 @@ type analyzer interface {
 
 // rxSnapshot is the analysis of one track since the previous snapshot.
 type rxSnapshot struct {
-	Frames   uint64
-	FPS      float64
-	Freezes  int
-	FreezeMs float64
+	Frames      uint64
+	Undecodable uint64
+	Height      int // picture height announced by the stream, 0 unknown
+	FPS         float64
+	Freezes     int
+	FreezeMs    float64
 	// JitterMs is RFC 3550 interarrival jitter of the original packets;
 	// nil when none arrived in the interval.
 	JitterMs   *float64
@@ -73,6 +76,9 @@ type rxEvents struct {
 	FreezeStart func(at time.Time)
 	FreezeEnd   func(at time.Time, d time.Duration)
 	Source      func(name string)
+	// KeyframeNeeded: the decoder model lost its reference and waits for
+	// a keyframe; the bot sends a PLI, as a client does.
+	KeyframeNeeded func()
 }
 
 // addRemote records a member; entered is the time of its 1031, zero for
@@ -124,10 +130,26 @@ func (b *Bot) newRemote(m signaling.Member) *remoteUser {
 		recvVideo: mode == signaling.RecvAll || mode == signaling.RecvVideo}
 }
 
+// removeRemote forgets a user that left. Its video stops being expected:
+// a freeze ongoing when it left ends there (as at a camera off), so that no
+// freeze_start is left without its freeze_end.
 func (b *Bot) removeRemote(id string) {
 	b.mu.Lock()
+	var ans []analyzer
+	if r, ok := b.remotes[id]; ok {
+		for _, rt := range r.tracks {
+			if rt.kind == "video" && rt.an != nil && rt.expect != -1 {
+				rt.expect = -1
+				ans = append(ans, rt.an)
+			}
+		}
+	}
 	delete(b.remotes, id)
+	now := b.now()
 	b.mu.Unlock()
+	for _, an := range ans {
+		an.Expect(false, now)
+	}
 }
 
 // remoteMedia raises 1033 / 1034 for what changed.
@@ -201,7 +223,7 @@ func (b *Bot) addRemoteTrack(e signaling.RemoteTrack) {
 	if e.Track == nil {
 		return
 	}
-	rt := &remoteTrack{user: e.UserID, kind: e.Kind, track: e.Track, ssrc: uint32(e.Track.SSRC())}
+	rt := &remoteTrack{user: e.UserID, kind: e.Kind, track: e.Track, recv: e.Receiver, ssrc: uint32(e.Track.SSRC())}
 	params := e.Receiver.GetParameters()
 	b.mu.Lock()
 	r, ok := b.remotes[e.UserID]
@@ -264,6 +286,7 @@ func (b *Bot) rxEvents(rt *remoteTrack) rxEvents {
 			e.Message = name
 			b.emit(e)
 		},
+		KeyframeNeeded: func() { b.sendPLI(rt) },
 	}
 }
 

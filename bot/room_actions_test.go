@@ -168,6 +168,7 @@ func TestIMRoundTrip(t *testing.T) {
 		{"empty", func() error { return a.SendGroupText(ctx, "") }, codes.ErrIMEmptyMessage},
 		{"too long", func() error { return a.SendGroupText(ctx, strings.Repeat("x", codes.MaxGroupMessageBytes+1)) }, codes.ErrIMTooLong},
 		{"no receiver", func() error { return a.SendC2CText(ctx, "", "x") }, codes.ErrIMNoReceiver},
+		{"receiver offline", func() error { return a.SendC2CText(ctx, "ghost", "x") }, codes.ErrIMNoReceiver},
 	} {
 		var ie *IMError
 		if err := tc.send(); !errors.As(err, &ie) || ie.Code != tc.code {

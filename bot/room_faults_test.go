@@ -97,7 +97,7 @@ func TestAdminKickAndDroppedConnection(t *testing.T) {
 		t.Fatalf("error event %+v", ev)
 	}
 	bs.wait(t, time.Second, "IM connection off", func(e reports.Event) bool {
-		return e.Event == reports.EvConnectionEvent && e.Code == imConnectionOff
+		return e.Event == reports.EvConnectionEvent && e.Code == codes.IMConnectionOff
 	})
 	if l := bs.wait(t, time.Second, "left", is(reports.EvLeft, "", "")); l.Message != "disconnected" {
 		t.Fatalf("left %+v", l)
@@ -109,5 +109,29 @@ func TestAdminKickAndDroppedConnection(t *testing.T) {
 	}
 	if err := b.SetMuted(context.Background(), true); err == nil {
 		t.Fatal("an action succeeded after the connection was lost")
+	}
+}
+
+// TestFreezeEndsWhenRemoteLeaves: a user whose video stalled and who then
+// left ends the freeze at its 1032; no freeze_start is left without its
+// freeze_end (the report counted such a freeze as never ended).
+func TestFreezeEndsWhenRemoteLeaves(t *testing.T) {
+	e := newEnv(t)
+	a, _, _, bs := pair(t, e, nil)
+	ctx := context.Background()
+	waitRx(t, bs, 5*time.Second, "a's video at its frame rate", time.Time{}, "a", "video", func(ts reports.TrackSample) bool {
+		return ts.Frames >= 10
+	})
+	if err := a.Pause(ctx); err != nil {
+		t.Fatal(err)
+	}
+	bs.wait(t, 5*time.Second, "freeze_start of a's paused video", is(reports.EvFreezeStart, "a", "video"))
+	if err := a.Stop(ctx); err != nil {
+		t.Fatal(err)
+	}
+	bs.wait(t, 5*time.Second, "1032 a", is(reports.EvRemoteLeft, "a", ""))
+	end := bs.wait(t, time.Second, "freeze_end at a's leave", is(reports.EvFreezeEnd, "a", "video"))
+	if end.Value <= 0 {
+		t.Fatalf("freeze_end %+v", end)
 	}
 }

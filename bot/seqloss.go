@@ -18,6 +18,7 @@ type seqLoss struct {
 
 	expected atomic.Uint64 // highest − first + 1
 	lost     atomic.Uint64 // sum of gaps when the highest advanced
+	bursts   atomic.Uint64 // gaps (runs of lost packets): lost/bursts is the mean burst length
 	repaired atomic.Uint64 // packets older than the highest (late or retransmitted)
 }
 
@@ -46,6 +47,9 @@ func (s *seqLoss) add(seq uint16) {
 	case ext > cur:
 		if gap := ext - cur - 1; gap <= maxGap {
 			s.lost.Add(gap)
+			if gap > 0 {
+				s.bursts.Add(1)
+			}
 			s.expected.Add(ext - cur)
 		} else {
 			s.expected.Add(1) // resynchronise on the new sequence
@@ -58,8 +62,8 @@ func (s *seqLoss) add(seq uint16) {
 }
 
 // lossCounters is a snapshot of seqLoss for interval differences.
-type lossCounters struct{ expected, lost, repaired uint64 }
+type lossCounters struct{ expected, lost, repaired, bursts uint64 }
 
 func (s *seqLoss) counters() lossCounters {
-	return lossCounters{expected: s.expected.Load(), lost: s.lost.Load(), repaired: s.repaired.Load()}
+	return lossCounters{expected: s.expected.Load(), lost: s.lost.Load(), repaired: s.repaired.Load(), bursts: s.bursts.Load()}
 }

@@ -97,9 +97,10 @@ func (b *Bot) sample(now time.Time, iv time.Duration) reports.Sample {
 			expected += rxTrack(rt, st, secs, &ts)
 		}
 		snap := rt.an.Snapshot(now)
-		ts.Frames, ts.FPS, ts.Freezes, ts.FreezeMs = snap.Frames, snap.FPS, snap.Freezes, snap.FreezeMs
+		ts.Frames, ts.Undecodable, ts.FPS, ts.Freezes, ts.FreezeMs = snap.Frames, snap.Undecodable, snap.FPS, snap.Freezes, snap.FreezeMs
 		ts.E2EMs, ts.AudioLevel, ts.Source = snap.E2EMs, snap.AudioLevel, snap.Source
 		ts.JitterMs = snap.JitterMs
+		scoreTrack(&ts, snap.Height, secs)
 		s.Tracks = append(s.Tracks, ts)
 		s.RxKbps += ts.Kbps
 		s.RxPackets += ts.Packets
@@ -110,6 +111,7 @@ func (b *Bot) sample(now time.Time, iv time.Duration) reports.Sample {
 		s.FIRs += ts.FIRs
 		if rt.kind == "video" {
 			s.FPS += ts.FPS
+			s.Undecodable += ts.Undecodable
 		}
 		s.Freezes += ts.Freezes
 		s.FreezeMs += ts.FreezeMs
@@ -128,6 +130,16 @@ func (b *Bot) sample(now time.Time, iv time.Duration) reports.Sample {
 		s.RxLossPct = 100 * float64(s.RxLost) / float64(expected)
 	}
 	s.RTTMs, s.JitterMs, s.E2EMs = mean(rtts), mean(jitters), mean(e2es)
+	var mos, vs []float64
+	for _, ts := range s.Tracks {
+		if ts.MOS != nil {
+			mos = append(mos, *ts.MOS)
+		}
+		if ts.VideoScore != nil {
+			vs = append(vs, *ts.VideoScore)
+		}
+	}
+	s.MOS, s.VideoScore = mean(mos), mean(vs)
 	return s
 }
 
@@ -201,6 +213,9 @@ func rxTrack(rt *remoteTrack, st *stats.Stats, secs float64, ts *reports.TrackSa
 	ts.Lost = int64(lc.lost - pl.lost)
 	expected = lc.expected - pl.expected
 	ts.Expected, ts.Repaired = expected, lc.repaired-pl.repaired
+	if bursts := lc.bursts - pl.bursts; bursts > 0 && ts.Lost > 0 {
+		ts.LossBurst = ptr(float64(ts.Lost) / float64(bursts))
+	}
 	if expected > 0 {
 		ts.LossPct = ptr(100 * float64(max(ts.Lost, 0)) / float64(expected))
 	}

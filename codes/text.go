@@ -54,4 +54,6 @@ var text = map[int]string{
 	ErrSigSDKAppIDNotFound:    "SDKAppID not found",
 	ErrTicketCheckFailed:      "ticket check failed",
 	ErrTicketExpired:          "ticket expired",
+	IMConnectionOff:           "IM connection off",
+	IMConnectionReconnect:     "IM reconnecting",
 }

@@ -14,6 +14,6 @@ const (
 	CloseKicked        = 4000 // after a kicked event
 	CloseMediaFailed   = 4001 // the participant's media connection failed or went silent (ICE/DTLS)
 	CloseHeartbeat     = 4002 // no message (ping) for three heartbeat intervals
-	CloseEnterTimeout  = 4003 // no successful enter within the server's enter timeout
+	CloseEnterTimeout  = 4003 // no enter sent within the server's enter timeout
 	CloseAnswerTimeout = 4004 // an offer was not answered within the server's answer timeout
 )

@@ -27,6 +27,7 @@ type Line struct {
 // knownKinds are the kinds a line may carry.
 var knownKinds = map[Kind]bool{
 	KindRoom: true, KindIM: true, KindMedia: true, KindAction: true, KindRun: true, KindStats: true,
+	KindHealth: true,
 }
 
 // DecodeLine decodes one JSON line of events.jsonl or stats.jsonl. Lines

@@ -15,6 +15,9 @@ const (
 	KindAction Kind = "action" // an action the runner or user took (mute, switch camera…)
 	KindRun    Kind = "run"    // marks, run start/end, generator warnings
 	KindStats  Kind = "stats"  // a Sample
+	// KindHealth: the generator's own health, once a second (EvHealthCPU,
+	// EvHealthActionLag, EvHealthMediaLag).
+	KindHealth Kind = "health"
 )
 
 // Event is one thing that happened to one bot (or to the run).
@@ -75,13 +78,20 @@ type Sample struct {
 	TxRetransmittedKbps    float64  `json:"tx_retransmitted_kbps"`
 	RTTMs                  *float64 `json:"rtt_ms,omitempty"`
 	JitterMs               *float64 `json:"jitter_ms,omitempty"`
-	FPS                    float64  `json:"fps"`     // received video frames per second, all tracks
-	Freezes                int      `json:"freezes"` // freezes that started in the interval
-	FreezeMs               float64  `json:"freeze_ms"`
-	E2EMs                  *float64 `json:"e2e_ms,omitempty"` // mean end-to-end latency
-	NACKs                  uint64   `json:"nacks"`            // NACKs sent by this bot
-	PLIs                   uint64   `json:"plis"`             // PLIs sent
-	FIRs                   uint64   `json:"firs"`             // FIRs sent
+	FPS                    float64  `json:"fps"` // received video frames per second, all tracks
+	// Undecodable is the received video frames a decoder could not render
+	// (sum of the tracks' Undecodable).
+	Undecodable uint64 `json:"undecodable,omitempty"`
+	// MOS and VideoScore are the means of the received tracks' (nil when
+	// no track had one).
+	MOS        *float64 `json:"mos,omitempty"`
+	VideoScore *float64 `json:"video_score,omitempty"`
+	Freezes    int      `json:"freezes"` // freezes that started in the interval
+	FreezeMs   float64  `json:"freeze_ms"`
+	E2EMs      *float64 `json:"e2e_ms,omitempty"` // mean end-to-end latency
+	NACKs      uint64   `json:"nacks"`            // NACKs sent by this bot
+	PLIs       uint64   `json:"plis"`             // PLIs sent
+	FIRs       uint64   `json:"firs"`             // FIRs sent
 
 	Tracks []TrackSample `json:"tracks,omitempty"`
 
@@ -117,7 +127,10 @@ type TrackSample struct {
 	// what NACK repair left lost. nil without a new report.
 	LossAfterRepairPct *float64 `json:"loss_after_repair_pct,omitempty"`
 	Expected           uint64   `json:"expected,omitempty"` // rx: packets sent (sequence numbers)
-	Repaired           uint64   `json:"repaired,omitempty"` // rx: packets that filled a gap
+	// LossBurst (rx) is the mean length of the runs of lost packets in the
+	// interval (1 for isolated losses); nil without loss.
+	LossBurst *float64 `json:"loss_burst,omitempty"`
+	Repaired  uint64   `json:"repaired,omitempty"` // rx: packets that filled a gap
 	// RetransmittedPackets / RetransmittedKbps (tx) are the part of
 	// Packets / Kbps that were NACK retransmissions; Nacked (tx) the
 	// distinct sequence numbers the receiver NACKed.
@@ -126,16 +139,26 @@ type TrackSample struct {
 	Nacked               uint64   `json:"nacked,omitempty"`
 	JitterMs             *float64 `json:"jitter_ms,omitempty"`
 	RTTMs                *float64 `json:"rtt_ms,omitempty"`
-	Frames               uint64   `json:"frames,omitempty"`
-	FPS                  float64  `json:"fps,omitempty"`
-	Freezes              int      `json:"freezes,omitempty"`
-	FreezeMs             float64  `json:"freeze_ms,omitempty"`
-	E2EMs                *float64 `json:"e2e_ms,omitempty"`
-	AudioLevel           *float64 `json:"audio_level,omitempty"` // 0 (loudest) … 127 dBov, RFC 6464
-	NACKs                uint64   `json:"nacks"`                 // rx: sent; tx: received
-	PLIs                 uint64   `json:"plis"`
-	FIRs                 uint64   `json:"firs"`
-	Source               string   `json:"source,omitempty"` // rx video: fixture camera recognised ("front", "back")
+	// Frames (rx video) are frames a decoder could render: complete, with
+	// their references intact; Undecodable the frames received that could
+	// not be (incomplete after the repair window, or after a lost frame
+	// until the next keyframe). docs/media.md, "Decoder model".
+	Frames      uint64 `json:"frames,omitempty"`
+	Undecodable uint64 `json:"undecodable,omitempty"`
+	// MOS (rx audio) is the E-model conversational MOS of the interval
+	// (1–4.5); VideoScore (rx video) roombot's 1–5 video score (package
+	// media/quality: formulas and constants). nil when not measurable.
+	MOS        *float64 `json:"mos,omitempty"`
+	VideoScore *float64 `json:"video_score,omitempty"`
+	FPS        float64  `json:"fps,omitempty"`
+	Freezes    int      `json:"freezes,omitempty"`
+	FreezeMs   float64  `json:"freeze_ms,omitempty"`
+	E2EMs      *float64 `json:"e2e_ms,omitempty"`
+	AudioLevel *float64 `json:"audio_level,omitempty"` // 0 (loudest) … 127 dBov, RFC 6464
+	NACKs      uint64   `json:"nacks"`                 // rx: sent; tx: received
+	PLIs       uint64   `json:"plis"`
+	FIRs       uint64   `json:"firs"`
+	Source     string   `json:"source,omitempty"` // rx video: fixture camera recognised ("front", "back")
 }
 
 // Sink receives a run's events and samples as they happen. Implementations

@@ -36,4 +36,9 @@ const (
 	EvRunEnd   = "run_end"
 	EvOverload = "overload" // the generator itself is the bottleneck; Message says how
 	EvDropped  = "dropped"  // the run directory writer lost lines; Value: how many; Message says why
+
+	// KindHealth, once a second for the second that ended
+	EvHealthCPU       = "cpu"        // Value: the process's CPU, % of one core
+	EvHealthActionLag = "action_lag" // Value: p99 of how late actions fired, ms (only when some fired)
+	EvHealthMediaLag  = "media_lag"  // Value: p99 of media pacing lag, ms (only when frames were sent)
 )

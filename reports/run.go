@@ -24,9 +24,15 @@ type RunInfo struct {
 	Error            string  `json:"error,omitempty"` // why the run could not be carried out
 	Health           Health  `json:"health"`
 	Checks           []Check `json:"checks,omitempty"`
+	// Groups are the scenario's groups and their userIDs, for per-group
+	// figures in the summary and the report.
+	Groups map[string][]string `json:"groups,omitempty"`
 	// Shards are the runs a merged run was made of, each with its own
 	// Health and Checks; empty for a single run.
 	Shards []RunInfo `json:"shards,omitempty"`
+	// Part and Start describe a shard of a split scenario (shard.go).
+	Part  *Part  `json:"part,omitempty"`
+	Start *Start `json:"start,omitempty"`
 }
 
 // Health is the load generator's own state during a run: if it was the

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/roombot/roombot/codes"
 	"github.com/roombot/roombot/reports"
 	"github.com/roombot/roombot/reports/summary"
 	"github.com/roombot/roombot/scenario/threshold"
@@ -153,7 +154,11 @@ func describeMatch(m *EventMatch) string {
 		parts = append(parts, m.Name)
 	}
 	if m.Code != nil {
-		parts = append(parts, "code "+strconv.Itoa(*m.Code))
+		c := "code " + strconv.Itoa(*m.Code)
+		if t := codes.Text(*m.Code); t != "" {
+			c += " (" + t + ")"
+		}
+		parts = append(parts, c)
 	}
 	return strings.Join(parts, " ")
 }
@@ -210,7 +215,7 @@ func (e *evaluation) collect(m Metric, from, to time.Time, users map[string]bool
 	case "freeze_time":
 		events(named(reports.EvFreezeEnd))
 	case "freezes":
-		events(func(x reports.Event) (float64, bool) { return 1, x.Event == reports.EvFreezeStart })
+		events(func(x reports.Event) (float64, bool) { return 1, summary.IsFreeze(x) })
 	case "errors":
 		events(func(x reports.Event) (float64, bool) { return 1, summary.IsError(x) })
 	case "action_lag":
@@ -227,6 +232,10 @@ func (e *evaluation) collect(m Metric, from, to time.Time, users map[string]bool
 		samples(func(s reports.Sample) (float64, bool) { return ptr(s.RTTMs) })
 	case "e2e_latency":
 		samples(func(s reports.Sample) (float64, bool) { return ptr(s.E2EMs) })
+	case "mos":
+		samples(func(s reports.Sample) (float64, bool) { return ptr(s.MOS) })
+	case "video_score":
+		samples(func(s reports.Sample) (float64, bool) { return ptr(s.VideoScore) })
 	case "fps":
 		// per received video track: a bot's FPS sums its tracks
 		for _, s := range e.ds.Samples {

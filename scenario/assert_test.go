@@ -81,8 +81,8 @@ func TestEvaluate(t *testing.T) {
 		{"loss", true, 3, "expected loss max <= 5%; measured max = 3% over 29 values"},
 		{"rtt", false, 38, "expected rtt p(95) < 50ms; measured p(95) = 38ms over 29 values"},
 		{"freezes", true, 0, "expected freezes count == 0 in m1..m2; measured count = 0 over 0 values"},
-		{"fail code", true, 1, "expected code -100018 events >= 1; measured 1"},
-		{"fail code late", true, 0, "expected code -100018 events == 0; measured 0"},
+		{"fail code", true, 1, "expected code -100018 (userSig check failed) events >= 1; measured 1"},
+		{"fail code late", true, 0, "expected code -100018 (userSig check failed) events == 0; measured 0"},
 		{"lost mark", false, 0, `expected join_time max < 1s; not measured: mark "never" never happened in this run`},
 	}
 	want[10].passed = true

@@ -70,6 +70,9 @@ type TargetConfig struct {
 	// TokenURL is a service that hands out access tokens (instead of an
 	// API key and secret), for servers whose drivers take tokens.
 	TokenURL string `yaml:"token_url"`
+	// TokenAuthEnv names the environment variable holding the bearer
+	// token the token URL wants (none when empty).
+	TokenAuthEnv string `yaml:"token_auth_env"`
 
 	from string // "--target" when the command line set it
 }

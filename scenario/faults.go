@@ -44,6 +44,10 @@ var faultSpecs = map[string]faultSpec{
 		"user": {"userID", "string", false}, "duration": {"duration", "duration", true}},
 		"delay every signaling reply to a user (all users when none)"},
 	"clear": {http.MethodDelete, "/admin/faults", map[string]faultParam{}, "remove every injected fault"},
+	// Not in the reference admin API: servers with a track API (livekit).
+	"mute_track": {"", "", map[string]faultParam{
+		"user": {"userID", "string", true}, "track": {"track", "track", true}, "room": {"", "room", false}},
+		"mute a user's published track from the server side (peers see it muted)"},
 }
 
 // FaultNames returns the known fault names, sorted.
@@ -60,8 +64,7 @@ func FaultNames() []string {
 // (docs/admin.md) injects the named fault; other servers map faults to
 // their own APIs (scenario/live targets).
 func IsAdminFault(name string) bool {
-	_, ok := faultSpecs[name]
-	return ok
+	return faultSpecs[name].method != ""
 }
 
 // validateFault checks a fault's name and parameters; it returns messages
@@ -116,6 +119,10 @@ func checkParam(kind string, v any) string {
 		}
 		if _, err := time.ParseDuration(s); err != nil {
 			return fmt.Sprintf("bad duration %q", s)
+		}
+	case "track":
+		if v != "audio" && v != "video" {
+			return fmt.Sprintf("expected audio or video, got %v", v)
 		}
 	case "room":
 		switch x := v.(type) {

@@ -35,8 +35,12 @@ const (
 type health struct {
 	now      func() time.Time
 	rs       *runState
-	mediaLag func() (p99, max float64)
-	cores    int
+	mediaLag func() (p99, max float64) // over the run, for the result
+	// mediaLagEvery is the pacing lag since its previous call (p99, max
+	// in ms, and the frames measured), taken once a second for the live
+	// overload rule and the health events; nil: none.
+	mediaLagEvery func() (p99, max float64, frames int64)
+	cores         int
 
 	mu          sync.Mutex
 	lags        []float64 // ms
@@ -46,7 +50,8 @@ type health struct {
 	cpuMax      float64
 	cpuLast     float64
 	lagLast     float64
-	hot         int // consecutive seconds over the CPU rule
+	actionsLast bool // actions fired in the last second (lagLast is theirs)
+	hot         int  // consecutive seconds over the CPU rule
 	notes       []string
 	overload    bool
 	overloadWhy string  // when and why overload was first seen
@@ -55,6 +60,7 @@ type health struct {
 	psiMax      float64 // highest CPU pressure "some avg10" seen, % (Linux PSI)
 	started     time.Time
 	cpuAtBase   time.Duration
+	ticks       reports.TickSink // nil: none
 }
 
 type healthLine struct{ cpu, lagP99 float64 }
@@ -103,49 +109,82 @@ func (h *health) watch(ctx context.Context) {
 		c, t := cpuTime(), h.now()
 		pct := 100 * float64(c-lastCPU) / float64(t.Sub(lastT))
 		lastCPU, lastT = c, t
-		h.mu.Lock()
-		h.cpuSum += pct
-		h.cpuN++
-		h.cpuMax = max(h.cpuMax, pct)
-		h.cpuLast = pct
-		if l, ok := loadAvg(); ok {
-			h.loadMax = max(h.loadMax, l)
+		h.tick(t, pct)
+	}
+}
+
+// tick applies the overload rules to the second ending at t, in which the
+// process used pct % CPU, and raises the overload event the first time one
+// holds: CPU, action lag or media pacing lag (packets sent late make
+// receivers' jitter and freezes roombot's own).
+func (h *health) tick(t time.Time, pct float64) {
+	var mediaP99, mediaMax float64
+	var frames int64
+	if h.mediaLagEvery != nil {
+		mediaP99, mediaMax, frames = h.mediaLagEvery()
+	}
+	media := frames > 0
+	h.mu.Lock()
+	h.cpuSum += pct
+	h.cpuN++
+	h.cpuMax = max(h.cpuMax, pct)
+	h.cpuLast = pct
+	if l, ok := loadAvg(); ok {
+		h.loadMax = max(h.loadMax, l)
+	}
+	if p, ok := cpuPressure(); ok {
+		h.psiMax = max(h.psiMax, p)
+	}
+	lags := slices.Clone(h.recent) // for the live output
+	h.actionsLast = len(h.recent) > 0
+	if h.actionsLast {
+		slices.Sort(h.recent)
+		h.lagLast = summary.Percentile(h.recent, 99)
+		h.recent = h.recent[:0]
+	}
+	var why string
+	if pct >= OverloadCPUShare*100*float64(h.cores) {
+		h.hot++
+		if h.hot >= OverloadCPUSeconds {
+			h.cpuHot = true
+			why = fmt.Sprintf("process CPU at %.0f%% of %d cores for %d s", pct, h.cores, h.hot)
 		}
-		if p, ok := cpuPressure(); ok {
-			h.psiMax = max(h.psiMax, p)
-		}
-		if len(h.recent) > 0 {
-			slices.Sort(h.recent)
-			h.lagLast = summary.Percentile(h.recent, 99)
-			h.recent = h.recent[:0]
-		}
-		var why string
-		if pct >= OverloadCPUShare*100*float64(h.cores) {
-			h.hot++
-			if h.hot >= OverloadCPUSeconds {
-				h.cpuHot = true
-				why = fmt.Sprintf("process CPU at %.0f%% of %d cores for %d s", pct, h.cores, h.hot)
-			}
-		} else {
-			h.hot = 0
-		}
-		if h.lagLast > OverloadActionLagMs {
-			why = fmt.Sprintf("actions fired %.1f ms late (p99 over the last second, limit %.0f ms)", h.lagLast, OverloadActionLagMs)
-		}
-		if l, ok := loadAvg(); ok && why != "" {
-			why += fmt.Sprintf(" (machine load average %.1f on %d cores, roombot at %.0f%%)", l, h.cores, pct)
-		}
-		first := why != "" && !h.overload
-		if first {
-			h.overload = true
-			h.overloadWhy = fmt.Sprintf("at %.0fs: %s", t.Sub(h.started).Seconds(), why)
-		}
-		h.mu.Unlock()
-		if first {
-			h.rs.event(reports.Event{Time: t, Kind: reports.KindRun, Event: reports.EvOverload,
-				Message: fmt.Sprintf("at %.0fs: %s; measurements from here on describe roombot as much as the server", t.Sub(h.started).Seconds(), why),
-				Value:   pct})
-		}
+	} else {
+		h.hot = 0
+	}
+	if media && mediaP99 > OverloadMediaLagMs {
+		why = fmt.Sprintf("media packets sent %.1f ms late (pacing lag p99 over the last second, max %.1f ms, limit %.0f ms)",
+			mediaP99, mediaMax, OverloadMediaLagMs)
+	}
+	if h.lagLast > OverloadActionLagMs {
+		why = fmt.Sprintf("actions fired %.1f ms late (p99 over the last second, limit %.0f ms)", h.lagLast, OverloadActionLagMs)
+	}
+	if l, ok := loadAvg(); ok && why != "" {
+		why += fmt.Sprintf(" (machine load average %.1f on %d cores, roombot at %.0f%%)", l, h.cores, pct)
+	}
+	first := why != "" && !h.overload
+	if first {
+		h.overload = true
+		h.overloadWhy = fmt.Sprintf("at %.0fs: %s", t.Sub(h.started).Seconds(), why)
+	}
+	actionLag, actions, overloaded := h.lagLast, h.actionsLast, h.overload
+	h.mu.Unlock()
+	if h.ticks != nil {
+		h.ticks.WriteTick(reports.Tick{Time: t, CPUPct: pct, Cores: h.cores, ActionLagsMs: lags,
+			MediaLagP99Ms: mediaP99, MediaLagMaxMs: mediaMax, Overloaded: overloaded})
+	}
+	// The second's health, for the report's chart over time.
+	h.rs.event(reports.Event{Time: t, Kind: reports.KindHealth, Event: reports.EvHealthCPU, Value: pct})
+	if actions {
+		h.rs.event(reports.Event{Time: t, Kind: reports.KindHealth, Event: reports.EvHealthActionLag, Value: actionLag})
+	}
+	if media {
+		h.rs.event(reports.Event{Time: t, Kind: reports.KindHealth, Event: reports.EvHealthMediaLag, Value: mediaP99})
+	}
+	if first {
+		h.rs.event(reports.Event{Time: t, Kind: reports.KindRun, Event: reports.EvOverload,
+			Message: fmt.Sprintf("at %.0fs: %s; measurements from here on describe roombot as much as the server", t.Sub(h.started).Seconds(), why),
+			Value:   pct})
 	}
 }
 

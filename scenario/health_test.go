@@ -42,3 +42,72 @@ func TestHealthNotes(t *testing.T) {
 		t.Errorf("passing overload: %+v", got3)
 	}
 }
+
+// TestOverloadEventOnMediaLag: the live overload event fires on media
+// pacing lag too, not only CPU and action lag (issue 8, item 32): packets
+// sent late are roombot's jitter and freezes, and the run must say so when
+// it happens, not only in the final notes.
+func TestOverloadEventOnMediaLag(t *testing.T) {
+	t.Parallel()
+	var got []reports.Event
+	rs := &runState{now: time.Now, sink: reports.SinkFunc{Event: func(e reports.Event) { got = append(got, e) }}}
+	lag := 5.0
+	h := newHealth(time.Now, rs, nil)
+	h.mediaLagEvery = func() (float64, float64, int64) { return lag, 2 * lag, 30 }
+	t0 := time.Now()
+	h.tick(t0.Add(time.Second), 10)
+	if overloads(got) != 0 {
+		t.Fatalf("5 ms pacing lag raised %+v", got)
+	}
+	lag = 35
+	h.tick(t0.Add(2*time.Second), 10)
+	h.tick(t0.Add(3*time.Second), 10) // once only
+	var ov []reports.Event
+	for _, e := range got {
+		if e.Event == reports.EvOverload {
+			ov = append(ov, e)
+		}
+	}
+	if len(ov) != 1 || !strings.Contains(ov[0].Message, "media packets sent 35.0 ms late") {
+		t.Fatalf("overload events %+v, want one naming the media pacing lag", ov)
+	}
+}
+
+func overloads(evs []reports.Event) int {
+	n := 0
+	for _, e := range evs {
+		if e.Event == reports.EvOverload {
+			n++
+		}
+	}
+	return n
+}
+
+// TestHealthEventsEachSecond: every second the generator writes its CPU,
+// and its action and media pacing lag when it has them, so the report can
+// draw its health over time.
+func TestHealthEventsEachSecond(t *testing.T) {
+	t.Parallel()
+	var got []reports.Event
+	rs := &runState{now: time.Now, sink: reports.SinkFunc{Event: func(e reports.Event) { got = append(got, e) }}}
+	h := newHealth(time.Now, rs, nil)
+	frames := int64(0)
+	h.mediaLagEvery = func() (float64, float64, int64) { return 4, 9, frames }
+	t0 := time.Now()
+	h.tick(t0, 37) // no actions, no frames: CPU only
+	h.actionLag(3 * time.Millisecond)
+	frames = 300
+	h.tick(t0.Add(time.Second), 41)
+	want := []struct {
+		name string
+		v    float64
+	}{{reports.EvHealthCPU, 37}, {reports.EvHealthCPU, 41}, {reports.EvHealthActionLag, 3}, {reports.EvHealthMediaLag, 4}}
+	if len(got) != len(want) {
+		t.Fatalf("events %+v", got)
+	}
+	for i, w := range want {
+		if got[i].Kind != reports.KindHealth || got[i].Event != w.name || got[i].Value != w.v {
+			t.Errorf("event %d: %+v, want %s = %v", i, got[i], w.name, w.v)
+		}
+	}
+}

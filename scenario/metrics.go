@@ -39,6 +39,8 @@ var Metrics = map[string]Metric{
 	"rtt":               {"rtt", Trend, threshold.BaseMs, "round-trip time from RTCP, ms per bot-second"},
 	"fps":               {"fps", Trend, threshold.BaseNone, "frames per second of each received video track, per second"},
 	"e2e_latency":       {"e2e_latency", Trend, threshold.BaseMs, "end-to-end latency ms per bot-second"},
+	"mos":               {"mos", Trend, threshold.BaseNone, "audio MOS (ITU-T G.107 E-model, 1–4.5) per bot-second, mean of the received audio tracks"},
+	"video_score":       {"video_score", Trend, threshold.BaseNone, "video quality score (1–5, rendered fps, freezes, resolution) per bot-second"},
 	"freezes":           {"freezes", Counter, threshold.BaseNone, "freezes started (W3C rule)"},
 	"freeze_time":       {"freeze_time", Trend, threshold.BaseMs, "duration of each freeze, ms"},
 	"errors":            {"errors", Counter, threshold.BaseNone, "error events: enter failures, error codes, kicks, IM send failures"},

@@ -40,6 +40,9 @@ type Plan struct {
 	Actions  []Action // sorted by At; equal times keep plan order
 	Marks    map[string]time.Duration
 	Duration time.Duration
+	// Part is the shard this plan is a part of (Plan.Shard); nil for a
+	// whole scenario.
+	Part *Shard
 }
 
 // User returns the planned user with id, or nil.
@@ -247,7 +250,10 @@ func (p *Plan) WriteTo(w io.Writer) (int64, error) {
 			target = c.Target.KindName() + " " + u.String()
 		}
 	}
-	fmt.Fprintf(&b, "scenario %q: %d users in %d rooms, %s, seed %d, target %s\n", c.Name, len(p.Users), len(p.Rooms), p.Duration, c.Seed, target)
+	fmt.Fprintf(&b, "scenario %q: %d users in %d rooms, %s, seed %d, target %s\n", c.Name, len(c.roster.users), len(c.roster.rooms), p.Duration, c.Seed, target)
+	if p.Part != nil {
+		fmt.Fprintf(&b, "shard %s (by %s): %d users in %d rooms of this scenario\n", p.Part, p.Part.By, len(p.Users), len(p.Rooms))
+	}
 	fmt.Fprintf(&b, "actions: %s\n", strings.Join(names, ", "))
 	for _, a := range p.Actions {
 		fmt.Fprintf(&b, "%10.3fs  %-13s %s\n", a.At.Seconds(), a.Name, a.describe())

@@ -39,6 +39,9 @@ type Runner struct {
 	leaveTimeout  time.Duration
 	hard          <-chan struct{}
 	mediaLag      func() (p99, max float64)
+	mediaLagEvery func() (p99, max float64, frames int64)
+	startAt       time.Time
+	ticks         reports.TickSink
 	ran           atomic.Bool
 }
 
@@ -104,9 +107,12 @@ func WithHardStop(hard <-chan struct{}) RunnerOption {
 }
 
 // WithMediaLag gives the runner the media pacing lag of the process (p99
-// and max in ms), for generator health.
-func WithMediaLag(f func() (p99, max float64)) RunnerOption {
-	return func(r *Runner) error { r.mediaLag = f; return nil }
+// and max in ms), for generator health: total is over the whole run (read
+// at the end); every is the lag since its previous call and the frames it
+// covers, read once a second for the live overload event and the health
+// events (nil: no live media rule).
+func WithMediaLag(total func() (p99, max float64), every func() (p99, max float64, frames int64)) RunnerOption {
+	return func(r *Runner) error { r.mediaLag, r.mediaLagEvery = total, every; return nil }
 }
 
 // NewRunner makes a Runner for p whose participants come from f.
@@ -132,6 +138,9 @@ type Result struct {
 	Health      reports.Health
 	// Actions fired, and how many failed or did not apply.
 	Actions, Failed, Skipped int
+	// StartLag is how late the timeline began after WithStartAt's instant
+	// (negative: the wait ended early); zero without WithStartAt.
+	StartLag time.Duration
 }
 
 // runState is what the workers of one run share.
@@ -182,7 +191,13 @@ func (r *Runner) Run(ctx context.Context) (*Result, error) {
 	rs := &runState{now: r.now, sink: tl, tally: tl, factory: r.factory, faults: r.faults, hard: hard,
 		startTimeout: r.startTimeout, actionTimeout: r.actionTimeout, leaveTimeout: r.leaveTimeout}
 	res := &Result{Started: r.now()}
+	if !r.startAt.IsZero() {
+		res.StartLag = r.waitStart(ctx)
+		res.Started = r.startAt
+	}
 	h := newHealth(r.now, rs, r.mediaLag)
+	h.mediaLagEvery = r.mediaLagEvery
+	h.ticks = r.ticks
 
 	// Worker goroutines start on their first job. Only the scheduler
 	// (this goroutine) enqueues, and only before wg.Wait below.

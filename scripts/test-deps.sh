@@ -17,3 +17,10 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 go mod download
+# livekit-server for the LiveKit driver's tests (signaling/livekit/lktest finds it in $(go env GOPATH)/bin/server).
+# v1.9.11: newer releases need forked pion modules the Go module proxy does not serve. About 5 min of both cores.
+gobin="$(go env GOBIN)"; [ -n "$gobin" ] || gobin="$(go env GOPATH)/bin"
+if ! command -v livekit-server >/dev/null 2>&1 && [ ! -x "$gobin/server" ]; then
+  echo "test-deps: installing livekit-server v1.9.11 (go install, takes a few minutes)"
+  go install github.com/livekit/livekit-server/cmd/server@v1.9.11
+fi

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/goccy/go-yaml"
+	"github.com/roombot/roombot/server/sfu"
 	"github.com/roombot/roombot/signature"
 )
 
@@ -36,9 +37,10 @@ const (
 	// connection, per second) above which a connection is a flood; bursts
 	// of four seconds' worth pass.
 	DefaultMessageRate = 50.0
-	// DefaultEnterTimeout is how long a new WebSocket may take to enter a
-	// room; a connection that has not entered by then is closed with
-	// protocol.CloseEnterTimeout.
+	// DefaultEnterTimeout is how long a new WebSocket may take to send its
+	// enter; a connection that has not by then is closed with
+	// protocol.CloseEnterTimeout. The server's own time to carry the enter
+	// out does not count.
 	DefaultEnterTimeout = 10 * time.Second
 	// DefaultMaxPendingPerAddr bounds the connections from one remote
 	// address (IP) that have not entered yet; more are refused with HTTP 429
@@ -52,11 +54,11 @@ const (
 	// stay silent (no media, RTCP or answered ICE consent check) before it
 	// is declared dead: the participant is closed with
 	// protocol.CloseMediaFailed and the others hear userLeft.
-	DefaultMediaTimeout = 10 * time.Second
+	DefaultMediaTimeout = sfu.DefaultMediaTimeout
 	// DefaultAnswerTimeout is how long the server waits for the answer to
 	// an offer before closing the participant with
 	// protocol.CloseAnswerTimeout.
-	DefaultAnswerTimeout = 10 * time.Second
+	DefaultAnswerTimeout = sfu.DefaultAnswerTimeout
 	// DefaultSignExpire is the userSig lifetime the signing service issues
 	// when a request gives none.
 	DefaultSignExpire = 24 * time.Hour
@@ -114,8 +116,8 @@ type Config struct {
 	// MessageRate is the flood limit in messages/s per connection
 	// (DefaultMessageRate); a burst of 4 s worth is allowed.
 	MessageRate float64
-	// EnterTimeout bounds the time from the WebSocket upgrade to a
-	// successful enter (DefaultEnterTimeout).
+	// EnterTimeout bounds the time from the WebSocket upgrade to the
+	// client's enter request (DefaultEnterTimeout).
 	EnterTimeout time.Duration
 	// MaxPendingPerAddr bounds not-yet-entered connections per remote IP
 	// (DefaultMaxPendingPerAddr).

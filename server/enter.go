@@ -83,8 +83,12 @@ func (s *Server) enterLocked(r *room, p *participant, id uint64, upAudio, upVide
 		SendOffer:     func(sdp string) { p.c.send(protocol.TypeOffer, 0, &protocol.SDP{SDP: sdp}) },
 		OnPublication: func(pub *sfu.Publication) { r.onPublication(p, pub) },
 		OnFailed: func() {
-			s.log.Info("media connection failed: dropping", "room", r.name, "user", p.userID)
-			p.c.shutdown(4001, "media connection failed")
+			s.log.Info("media connection failed or silent: dropping", "room", r.name, "user", p.userID, "timeout", s.cfg.MediaTimeout)
+			p.c.shutdown(protocol.CloseMediaFailed, "media connection failed or silent for "+s.cfg.MediaTimeout.String())
+		},
+		OnAnswerTimeout: func() {
+			s.log.Info("offer not answered: dropping", "room", r.name, "user", p.userID, "timeout", s.cfg.AnswerTimeout)
+			p.c.shutdown(protocol.CloseAnswerTimeout, "offer not answered within "+s.cfg.AnswerTimeout.String())
 		},
 	})
 	if err != nil {
@@ -99,6 +103,9 @@ func (s *Server) enterLocked(r *room, p *participant, id uint64, upAudio, upVide
 	s.memberCount.Add(1)
 	s.index(p)
 	s.metrics.enters.Inc()
+	// No longer counted as not entered, before entered goes out: a client
+	// that dials again on it is not refused for this connection.
+	s.entered(p.c)
 
 	p.c.send(protocol.TypeEntered, id, &protocol.Entered{Code: codes.EnteredRoom, UserID: p.userID,
 		RoomID: r.key.room.ID, StrRoomID: r.key.room.Str, Heartbeat: int(s.cfg.Heartbeat / time.Millisecond)})

@@ -16,6 +16,11 @@ func (c *conn) handle(m protocol.Msg) {
 		c.send(protocol.TypePong, m.ID, nil)
 		return
 	}
+	if m.Type == protocol.TypeEnter {
+		// The enter deadline is for sending an enter; carrying it out may
+		// take the server longer (it ends in entered or a close).
+		c.enterTimer.Stop()
+	}
 	c.delay()
 	if m.Type == protocol.TypeEnter {
 		if c.part != nil {
@@ -28,8 +33,6 @@ func (c *conn) handle(m protocol.Msg) {
 			return
 		}
 		c.part = p
-		c.enterTimer.Stop()
-		c.s.entered(c)
 		return
 	}
 	p := c.part
@@ -40,7 +43,9 @@ func (c *conn) handle(m protocol.Msg) {
 	switch m.Type {
 	case protocol.TypeAnswer:
 		if err := p.peer.SetAnswer(m.Body.(*protocol.SDP).SDP); err != nil {
+			// First the refusal, then the outstanding offer again.
 			c.fail(m.ID, refusal(codes.ErrServerInvalidCommand, "answer: %v", err))
+			p.peer.ResendOffer()
 			return
 		}
 	case protocol.TypeCandidate:

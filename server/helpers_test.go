@@ -135,14 +135,21 @@ func clientAPI(t testing.TB, spy *rtcpSpy, first ...interceptor.Factory) *webrtc
 	if err := webrtc.RegisterDefaultInterceptors(m, ir); err != nil {
 		t.Fatal(err)
 	}
-	se := webrtc.SettingEngine{}
-	se.SetNetworkTypes([]webrtc.NetworkType{webrtc.NetworkTypeUDP4})
-	se.SetICEMulticastDNSMode(ice.MulticastDNSModeDisabled)
-	se.SetIncludeLoopbackCandidate(true)
+	se := loopbackSettings()
 	se.SetIPFilter(func(ip net.IP) bool { return ip.IsLoopback() })
 	// Let retransmitted duplicates through so that tests can see them.
 	se.DisableSRTPReplayProtection(true)
 	return webrtc.NewAPI(webrtc.WithMediaEngine(m), webrtc.WithInterceptorRegistry(ir), webrtc.WithSettingEngine(se))
+}
+
+// loopbackSettings is a client's pion settings on loopback: UDP4 only,
+// mDNS off, loopback candidates on.
+func loopbackSettings() webrtc.SettingEngine {
+	se := webrtc.SettingEngine{}
+	se.SetNetworkTypes([]webrtc.NetworkType{webrtc.NetworkTypeUDP4})
+	se.SetICEMulticastDNSMode(ice.MulticastDNSModeDisabled)
+	se.SetIncludeLoopbackCandidate(true)
+	return se
 }
 
 // client is one test participant joined through the native driver.

@@ -74,7 +74,7 @@ func (s *Server) sendC2C(p *participant, to string, msg protocol.Message) *proto
 	msg.Seq = s.c2cSeq
 	s.mu.Unlock()
 	if len(targets) == 0 {
-		return refusal(codes.ErrIMSendFailed, "user %q is not online with IM", to)
+		return refusal(codes.ErrIMNoReceiver, "user %q is not online with IM", to)
 	}
 	msg.To = to
 	for _, t := range targets {

@@ -79,8 +79,8 @@ func TestIM(t *testing.T) {
 			{"c2c at limit", a, signaling.Message{To: "bob", Text: strings.Repeat("x", codes.MaxC2CMessageBytes)}, 0},
 			{"c2c over limit", a, signaling.Message{To: "bob", Text: strings.Repeat("x", codes.MaxC2CMessageBytes+1)}, codes.ErrIMTooLong},
 			{"empty", a, signaling.Message{Text: ""}, codes.ErrIMEmptyMessage},
-			{"c2c offline", a, signaling.Message{To: "nobody", Text: "hi"}, codes.ErrIMSendFailed},
-			{"c2c to a user without IM", a, signaling.Message{To: "dave", Text: "hi"}, codes.ErrIMSendFailed},
+			{"c2c offline", a, signaling.Message{To: "nobody", Text: "hi"}, codes.ErrIMNoReceiver},
+			{"c2c to a user without IM", a, signaling.Message{To: "dave", Text: "hi"}, codes.ErrIMNoReceiver},
 			{"sender without IM", d, signaling.Message{Text: "hi"}, codes.ErrIMSendFailed},
 		} {
 			t.Run(tc.name, func(t *testing.T) {

@@ -50,6 +50,28 @@ func (r *raw) enter(userID string, room uint32) {
 	}
 }
 
+// keepPinging pings every interval from another goroutine until the
+// returned stop is called or a write fails.
+func (r *raw) keepPinging(every time.Duration) (stop func()) {
+	done, ended := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(ended)
+		tk := time.NewTicker(every)
+		defer tk.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-tk.C:
+				if r.ws.WriteMessage(websocket.TextMessage, []byte(`{"type":"ping"}`)) != nil {
+					return
+				}
+			}
+		}
+	}()
+	return func() { close(done); <-ended }
+}
+
 func dialStatus(t *testing.T, s *Server) (int, error) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), waitFor)
@@ -73,22 +95,7 @@ func dialStatus(t *testing.T, s *Server) (int, error) {
 func TestEnterDeadline(t *testing.T) {
 	s := startServer(t, Config{EnterTimeout: 300 * time.Millisecond})
 	r := dialRaw(t, s)
-	stop := make(chan struct{})
-	defer close(stop)
-	go func() {
-		tk := time.NewTicker(50 * time.Millisecond)
-		defer tk.Stop()
-		for {
-			select {
-			case <-stop:
-				return
-			case <-tk.C:
-				if r.ws.WriteMessage(websocket.TextMessage, []byte(`{"type":"ping"}`)) != nil {
-					return
-				}
-			}
-		}
-	}()
+	defer r.keepPinging(50 * time.Millisecond)()
 	start := time.Now()
 	ce := r.closeCode(5 * time.Second)
 	if ce.Code != protocol.CloseEnterTimeout {
@@ -195,4 +202,15 @@ func TestFloodReachesClient(t *testing.T) {
 			t.Fatalf("round %d: no -100005 error event before the close", round)
 		}
 	}
+}
+
+// The enter deadline bounds the client's time to send its enter, not the
+// server's time to carry it out (here slowed by the admin delay fault).
+func TestEnterDeadlineSparesSlowServer(t *testing.T) {
+	s := startServer(t, Config{EnterTimeout: 300 * time.Millisecond})
+	if code := admin(t, s, "POST", "/admin/faults/delay", s.AdminToken(), map[string]string{"duration": "800ms"}, nil); code != 200 {
+		t.Fatalf("delay fault: %d", code)
+	}
+	r := dialRaw(t, s)
+	r.enter("patient", 11)
 }

@@ -149,6 +149,8 @@ func (r *room) removeLocked(p *participant, kick *protocol.Kicked) {
 	delete(r.members, p.userID)
 	r.s.memberCount.Add(-1)
 	for _, m := range r.members {
+		// userLeft first, then the offer that turns p's m-lines inactive.
+		m.c.send(protocol.TypeUserLeft, 0, &protocol.UserLeft{Code: 1032, UserID: p.userID})
 		changed := false
 		for kind := range p.pubs {
 			k := downKey{p.userID, kind}
@@ -162,7 +164,6 @@ func (r *room) removeLocked(p *participant, kick *protocol.Kicked) {
 		if changed {
 			r.negotiate(m)
 		}
-		m.c.send(protocol.TypeUserLeft, 0, &protocol.UserLeft{Code: 1032, UserID: p.userID})
 	}
 	if kick != nil {
 		p.c.send(protocol.TypeKicked, 0, kick)

@@ -150,24 +150,30 @@ func (r *reader) expectTagged(t testing.TB, tag byte, n int) *rtp.Packet {
 // remote track of user/kind, then starts reading it.
 func awaitTrack(t testing.TB, w *writer, sub *client, user, kind string) (signaling.RemoteTrack, *reader) {
 	t.Helper()
-	stop, done := make(chan struct{}), make(chan struct{})
+	stop := w.trickle()
+	rt := sub.track(user, kind)
+	stop()
+	return rt, readTrack(t, rt.Track)
+}
+
+// trickle writes one packet (tag 0) every 20 ms from another goroutine until
+// the returned stop is called: until a track is announced.
+func (w *writer) trickle() (stop func()) {
+	quit, done := make(chan struct{}), make(chan struct{})
 	go func() {
 		defer close(done)
 		tick := time.NewTicker(20 * time.Millisecond)
 		defer tick.Stop()
 		for {
 			select {
-			case <-stop:
+			case <-quit:
 				return
 			case <-tick.C:
 				w.write(0, 1)
 			}
 		}
 	}()
-	rt := sub.track(user, kind)
-	close(stop)
-	<-done
-	return rt, readTrack(t, rt.Track)
+	return func() { close(quit); <-done }
 }
 
 func nativeDriverURL(url string) *native.Driver {

@@ -86,7 +86,8 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("server: listen %s: %w", cfg.Listen, err)
 	}
-	eng, err := sfu.New(sfu.Config{UDPAddr: cfg.MediaAddr, PublicIPs: cfg.PublicIPs, Logger: cfg.Logger.With("part", "sfu")})
+	eng, err := sfu.New(sfu.Config{UDPAddr: cfg.MediaAddr, PublicIPs: cfg.PublicIPs, Logger: cfg.Logger.With("part", "sfu"),
+		MediaTimeout: cfg.MediaTimeout, AnswerTimeout: cfg.AnswerTimeout})
 	if err != nil {
 		_ = ln.Close()
 		return nil, err

@@ -14,6 +14,7 @@ import (
 
 	"github.com/roombot/roombot/bot"
 	"github.com/roombot/roombot/server"
+	"github.com/roombot/roombot/signaling/livekit/lktest"
 	"github.com/roombot/roombot/signaling/native"
 )
 
@@ -214,5 +215,28 @@ func TestJoinTargetFlagUsage(t *testing.T) {
 		if code := Main(append([]string{"roombot", "join"}, args...), env); code != ExitUsage {
 			t.Errorf("join %v: exit %d, %q; want %d", args, code, errb.String(), ExitUsage)
 		}
+	}
+}
+
+// TestJoinLiveKit: `roombot join --target livekit=URL` enters a real
+// livekit-server with a token minted from $LIVEKIT_API_KEY/SECRET.
+func TestJoinLiveKit(t *testing.T) {
+	srv := lktest.Start(t)
+	var out, errb bytes.Buffer
+	env := Env{Stdout: &out, Stderr: &errb, Getenv: func(k string) string {
+		return map[string]string{"LIVEKIT_API_KEY": srv.Key, "LIVEKIT_API_SECRET": srv.Secret}[k]
+	}}
+	code := Main([]string{"roombot", "join", "--target", "livekit=" + srv.URL, "--room", "77", "--userid", "carol", "--duration", "1500ms", "--json"}, env)
+	if code != ExitOK || !strings.Contains(out.String(), `"event":"entered"`) || !strings.Contains(out.String(), `"code":1018`) {
+		t.Fatalf("exit %d\nstdout %s\nstderr %s", code, out.String(), errb.String())
+	}
+	if strings.Contains(out.String()+errb.String(), srv.Secret) {
+		t.Error("the API secret was printed")
+	}
+	// Without the key the usage error names the variable.
+	env.Getenv = func(string) string { return "" }
+	errb.Reset()
+	if code := Main([]string{"roombot", "join", "--target", "livekit=" + srv.URL, "--room", "77", "--userid", "dave"}, env); code != ExitUsage || !strings.Contains(errb.String(), "$LIVEKIT_API_KEY") {
+		t.Errorf("no key: exit %d, %q", code, errb.String())
 	}
 }

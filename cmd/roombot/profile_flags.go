@@ -1,6 +1,13 @@
 package main
 
-import "github.com/urfave/cli/v2"
+import (
+	"errors"
+	"fmt"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/roombot/roombot/internal/profile"
+)
 
 // The pprof flags of run and report (internal/profile writes the files).
 var (
@@ -14,4 +21,16 @@ func profileFlag(f *runFlags, name string) *string {
 		return &f.cpuProfile
 	}
 	return &f.memProfile
+}
+
+// profiled wraps a command's action with the profiles its --cpuprofile and
+// --memprofile flags ask for.
+func profiled(name string, action cli.ActionFunc) cli.ActionFunc {
+	return func(c *cli.Context) error {
+		stop, err := profile.Start(c.String("cpuprofile"), c.String("memprofile"))
+		if err != nil {
+			return withExit(ExitUsage, fmt.Errorf("%s: %w", name, err))
+		}
+		return errors.Join(action(c), stop())
+	}
 }

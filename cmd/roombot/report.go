@@ -8,7 +8,6 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/roombot/roombot/internal/profile"
 	"github.com/roombot/roombot/reports"
 	"github.com/roombot/roombot/reports/render"
 	"github.com/roombot/roombot/reports/summary"
@@ -20,6 +19,8 @@ const reportExamples = `
    roombot report --merge --out runs/all runs/m1 runs/m2    merge shards run on several machines into one report
    roombot report --merge --out runs/all --scenario cap.yaml runs/m1 runs/m2
                                                             ... and assert the scenario over all shards together
+   roombot report --merge --wait 2h --out runs/all runs/s0 runs/s1 runs/s2
+                                                            shards of roombot run --shard: wait for them, assert their scenario
 
    The report is recomputed from events.jsonl and stats.jsonl; assertion results come from run.json, or are
    evaluated again from the lines with --scenario (for a merged directory: over every shard's lines together).
@@ -33,57 +34,59 @@ func reportCommand(env Env) *cli.Command {
 		Usage:       "re-render a run directory's report, or merge run directories (shards) into one",
 		ArgsUsage:   "DIR | --merge --out OUT DIR...",
 		Description: "Examples:" + reportExamples,
-		Flags: []cli.Flag{
+		Flags: append([]cli.Flag{
 			&cli.BoolFlag{Name: "merge", Usage: "merge the run directories DIR... into --out"},
 			&cli.StringFlag{Name: "out", Usage: "output run directory of --merge (created if missing)"},
 			&cli.StringFlag{Name: "scenario", Usage: "evaluate this scenario file's assertions over the run's lines (replaces run.json's checks)"},
 			cpuProfileFlag, memProfileFlag,
-		},
-		Action: func(c *cli.Context) error {
-			stop, err := profile.Start(c.String("cpuprofile"), c.String("memprofile"))
-			if err != nil {
-				return withExit(ExitUsage, fmt.Errorf("report: %w", err))
+		}, reportDistFlags()...),
+		Action: profiled("report", func(c *cli.Context) error {
+			dirs := c.Args().Slice()
+			for i, d := range dirs {
+				dirs[i] = runDirOf(d)
 			}
-			return errors.Join(report(env, c), stop())
-		},
+			var (
+				s   *summary.Summary
+				dir string
+				err error
+			)
+			switch {
+			case c.Bool("merge"):
+				if c.String("out") == "" || len(dirs) == 0 {
+					return withExit(ExitUsage, errors.New("report --merge needs --out OUT and at least one run directory"))
+				}
+				dir = c.String("out")
+				if d := c.Duration("wait"); d > 0 {
+					if err := waitRuns(dirs, d); err != nil {
+						return withExit(ExitUsage, err)
+					}
+				}
+				s, err = render.Merge(dir, dirs...)
+			case c.String("out") != "":
+				return withExit(ExitUsage, errors.New("report: --out is only for --merge (DIR is re-rendered in place)"))
+			case len(dirs) != 1:
+				return withExit(ExitUsage, fmt.Errorf("report: want one run directory, got %d (use --merge to merge several)", len(dirs)))
+			default:
+				dir = dirs[0]
+				s, err = render.Render(dir)
+			}
+			if err != nil {
+				return withExit(ExitUsage, err)
+			}
+			file := c.String("scenario")
+			if file == "" && c.Bool("merge") {
+				if file, err = shardScenario(dir); err != nil {
+					return withExit(ExitUsage, err)
+				}
+			}
+			if file != "" {
+				if s, err = reassert(dir, file); err != nil {
+					return withExit(ExitUsage, err)
+				}
+			}
+			return reportResult(env, dir, s)
+		}),
 	}
-}
-
-// report is the report command's action, profiled or not.
-func report(env Env, c *cli.Context) error {
-	dirs := c.Args().Slice()
-	for i, d := range dirs {
-		dirs[i] = runDirOf(d)
-	}
-	var (
-		s   *summary.Summary
-		dir string
-		err error
-	)
-	switch {
-	case c.Bool("merge"):
-		if c.String("out") == "" || len(dirs) == 0 {
-			return withExit(ExitUsage, errors.New("report --merge needs --out OUT and at least one run directory"))
-		}
-		dir = c.String("out")
-		s, err = render.Merge(dir, dirs...)
-	case c.String("out") != "":
-		return withExit(ExitUsage, errors.New("report: --out is only for --merge (DIR is re-rendered in place)"))
-	case len(dirs) != 1:
-		return withExit(ExitUsage, fmt.Errorf("report: want one run directory, got %d (use --merge to merge several)", len(dirs)))
-	default:
-		dir = dirs[0]
-		s, err = render.Render(dir)
-	}
-	if err != nil {
-		return withExit(ExitUsage, err)
-	}
-	if file := c.String("scenario"); file != "" {
-		if s, err = reassert(dir, file); err != nil {
-			return withExit(ExitUsage, err)
-		}
-	}
-	return reportResult(env, dir, s)
 }
 
 // runDirOf accepts a run directory or any file in one (events.jsonl,
@@ -124,7 +127,7 @@ func reportResult(env Env, dir string, s *summary.Summary) error {
 	fmt.Fprintf(env.Stdout, "%d bots in %d rooms, %d of %d enters succeeded, %d error events; assertions: %d passed, %d failed\n",
 		s.Run.Users, s.Run.Rooms, s.Joins.Entered, s.Joins.Attempts, s.Events.Errors, s.Checks.Passed, s.Checks.Failed)
 	if s.Health.Overloaded {
-		fmt.Fprintln(env.Stdout, "warning: the load generator was overloaded; see the report's health section")
+		fmt.Fprintln(env.Stdout, overloadWarning(s))
 	}
 	for _, n := range s.Notes {
 		fmt.Fprintf(env.Stderr, "note: %s\n", n)

@@ -37,8 +37,8 @@ func runCommand(env Env) *cli.Command {
 		Name:        "run",
 		Usage:       "run a scenario file: bots, timeline, assertions, reports",
 		ArgsUsage:   "SCENARIO.yaml",
-		Description: runExamples,
-		Flags: []cli.Flag{
+		Description: runExamples + runDistExamples,
+		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "run directory to write (default runs/<name>-<time>)"},
 			&cli.BoolFlag{Name: "dry-run", Usage: "print the plan (every join and action with its time) and exit"},
 			&cli.BoolFlag{Name: "check", Usage: "validate the scenario and exit"},
@@ -46,7 +46,7 @@ func runCommand(env Env) *cli.Command {
 			&cli.StringFlag{Name: "target", Usage: "KIND=URL: play against this server instead of the file's target (kinds: " + strings.Join(live.TargetKinds(), ", ") + ")"},
 			&cli.BoolFlag{Name: "accept-overload", Usage: "an overloaded load generator does not make the run inconclusive (exit 4)"},
 			cpuProfileFlag, memProfileFlag,
-		},
+		}, runDistFlags()...),
 		Action: func(c *cli.Context) error {
 			f, err := runFlagsOf(c)
 			if err != nil {
@@ -59,12 +59,19 @@ func runCommand(env Env) *cli.Command {
 			if err := overrideTarget(cfg, f.target); err != nil {
 				return withExit(ExitUsage, err)
 			}
+			dist, err := f.dist.dist(env.getenv)
+			if err != nil {
+				return withExit(ExitUsage, err)
+			}
 			switch {
 			case f.check:
 				fmt.Fprintf(env.Stdout, "%s: valid\n", cfg.File())
 				return nil
 			case f.dryRun:
 				plan, err := scenario.NewPlan(cfg)
+				if err == nil {
+					plan, err = shardOf(plan, dist)
+				}
 				if err != nil {
 					return withExit(ExitUsage, err)
 				}
@@ -75,7 +82,7 @@ func runCommand(env Env) *cli.Command {
 			if err != nil {
 				return withExit(ExitUsage, fmt.Errorf("run: %w", err))
 			}
-			err = play(c.Context, env, cfg, f)
+			err = play(c.Context, env, cfg, f, dist)
 			return errors.Join(err, stop())
 		},
 	}
@@ -85,6 +92,7 @@ type runFlags struct {
 	file, out, target                         string
 	cpuProfile, memProfile                    string
 	dryRun, check, noProgress, acceptOverload bool
+	dist                                      distFlags
 }
 
 // runFlagsOf reads the flags, also where they follow the scenario file
@@ -92,7 +100,7 @@ type runFlags struct {
 // `roombot run SCENARIO [--out DIR]`).
 func runFlagsOf(c *cli.Context) (runFlags, error) {
 	f := runFlags{out: c.String("out"), target: c.String("target"), dryRun: c.Bool("dry-run"), check: c.Bool("check"), noProgress: c.Bool("no-progress"),
-		acceptOverload: c.Bool("accept-overload"), cpuProfile: c.String("cpuprofile"), memProfile: c.String("memprofile")}
+		acceptOverload: c.Bool("accept-overload"), dist: distFlagsOf(c), cpuProfile: c.String("cpuprofile"), memProfile: c.String("memprofile")}
 	args := c.Args().Slice()
 	var files []string
 	for i := 0; i < len(args); i++ {
@@ -132,7 +140,14 @@ func runFlagsOf(c *cli.Context) (runFlags, error) {
 			name, v, _ := strings.Cut(a, "=")
 			*profileFlag(&f, name) = v
 		case strings.HasPrefix(a, "-") && a != "-":
-			return f, fmt.Errorf("run: unknown flag %s", a)
+			n, ok, err := f.dist.arg(args, i)
+			if !ok {
+				err = fmt.Errorf("run: unknown flag %s", a)
+			}
+			if err != nil {
+				return f, err
+			}
+			i = n
 		default:
 			files = append(files, a)
 		}
@@ -161,7 +176,7 @@ func overrideTarget(cfg *scenario.Config, flag string) error {
 
 // play runs cfg with two-phase Ctrl-C handling and maps the outcome to an
 // exit code.
-func play(parent context.Context, env Env, cfg *scenario.Config, f runFlags) error {
+func play(parent context.Context, env Env, cfg *scenario.Config, f runFlags, dist live.Dist) error {
 	ctx, cancel := context.WithCancel(parent)
 	defer cancel()
 	hard := make(chan struct{})
@@ -190,7 +205,7 @@ func play(parent context.Context, env Env, cfg *scenario.Config, f runFlags) err
 			}
 		}()
 	}
-	opts := live.Options{Out: f.out, Getenv: env.getenv, Hard: hard, AcceptOverload: f.acceptOverload}
+	opts := live.Options{Out: f.out, Getenv: env.getenv, Hard: hard, AcceptOverload: f.acceptOverload, Dist: withMetricsNotice(env, dist)}
 	if !f.noProgress {
 		opts.Progress, opts.TTY = env.Stderr, isTerminal(env.Stderr)
 	}
@@ -217,6 +232,7 @@ func play(parent context.Context, env Env, cfg *scenario.Config, f runFlags) err
 	if o.Info.Interrupted {
 		fmt.Fprintln(env.Stdout, "the run was interrupted before its end")
 	}
+	shardResult(env, o)
 	return verdictError(o.Info)
 }
 

@@ -15,11 +15,16 @@ type Scheduler struct {
 	nshards int
 	maxLag  time.Duration
 
-	shards    []*shard
-	next      atomic.Uint32 // round-robin shard assignment
-	done      chan struct{}
-	wg        sync.WaitGroup
-	closeOnce sync.Once
+	shards []*shard
+	next   atomic.Uint32 // round-robin shard assignment
+	// taken holds the lag TakeLag handed out, so that TotalLag still
+	// covers the whole life of the scheduler.
+	takenMu      sync.Mutex
+	taken        *hdrhistogram.Histogram
+	takenRebases uint64
+	done         chan struct{}
+	wg           sync.WaitGroup
+	closeOnce    sync.Once
 }
 
 // shard is one pacing goroutine with its heap of players.
@@ -46,7 +51,8 @@ const lagMaxMicros = 60_000_000
 
 // NewScheduler starts a Scheduler. The caller owns it and must Close it.
 func NewScheduler(opts ...SchedulerOption) (*Scheduler, error) {
-	s := &Scheduler{nshards: runtime.GOMAXPROCS(0), maxLag: DefaultMaxLag, done: make(chan struct{})}
+	s := &Scheduler{nshards: runtime.GOMAXPROCS(0), maxLag: DefaultMaxLag, done: make(chan struct{}),
+		taken: hdrhistogram.New(1, lagMaxMicros, 2)}
 	for _, o := range opts {
 		if err := o(s); err != nil {
 			return nil, err
@@ -106,7 +112,28 @@ func (s *Scheduler) Lag() LagStats { return s.lagStats(false) }
 // it, for per-interval generator health.
 func (s *Scheduler) TakeLag() LagStats { return s.lagStats(true) }
 
+// TotalLag returns pacing lag since the start, whatever TakeLag reset.
+func (s *Scheduler) TotalLag() LagStats {
+	s.takenMu.Lock() // held throughout: a TakeLag cannot move lag in between
+	defer s.takenMu.Unlock()
+	all, rebases := s.merged(false)
+	all.Merge(s.taken)
+	return lagOf(all, rebases+s.takenRebases)
+}
+
 func (s *Scheduler) lagStats(reset bool) LagStats {
+	s.takenMu.Lock()
+	defer s.takenMu.Unlock()
+	all, rebases := s.merged(reset)
+	if reset {
+		s.taken.Merge(all)
+		s.takenRebases += rebases
+	}
+	return lagOf(all, rebases)
+}
+
+// merged is the shards' lag histograms merged, reset after if asked.
+func (s *Scheduler) merged(reset bool) (*hdrhistogram.Histogram, uint64) {
 	all := hdrhistogram.New(1, lagMaxMicros, 2)
 	var rebases uint64
 	for _, sh := range s.shards {
@@ -119,6 +146,10 @@ func (s *Scheduler) lagStats(reset bool) LagStats {
 		}
 		sh.lagMu.Unlock()
 	}
+	return all, rebases
+}
+
+func lagOf(all *hdrhistogram.Histogram, rebases uint64) LagStats {
 	us := func(v int64) time.Duration { return time.Duration(v) * time.Microsecond }
 	return LagStats{
 		Frames:  all.TotalCount(),

@@ -67,8 +67,12 @@ func TestSchedulerManyPlayers(t *testing.T) {
 	if lag.Frames < n*20 {
 		t.Errorf("lag histogram has %d frames", lag.Frames)
 	}
-	if s.TakeLag().Frames == 0 || s.Lag().Frames != 0 {
+	taken := s.TakeLag()
+	if taken.Frames == 0 || s.Lag().Frames != 0 {
 		t.Error("TakeLag did not reset")
+	}
+	if tot := s.TotalLag(); tot.Frames != taken.Frames || tot.Max != taken.Max {
+		t.Errorf("TotalLag %+v after one TakeLag %+v: want the same frames", tot, taken)
 	}
 }
 

@@ -26,6 +26,7 @@ type Analyzer struct {
 	onFreeze     func(Freeze)
 	onFirstFrame func(at time.Time)
 	onSource     func(source string)
+	onKeyframe   func()
 
 	mu  sync.Mutex // guards everything below
 	ext media.Extensions
@@ -33,13 +34,10 @@ type Analyzer struct {
 	jit jitterEst
 	tot Counts // cumulative
 
-	// current frame
+	// audio: the current frame's timestamp; video: the decoder model
 	frameInit    bool
 	curTS        uint32
-	curDone      bool
-	curLast      time.Time // arrival of the frame's latest packet
-	curCapture   uint64    // abs-capture-time (NTP) of the frame, 0 if none
-	curKey       bool
+	dec          decoder
 	firstFrame   time.Time
 	lastFrame    time.Time // completion time of the last complete frame
 	intervals    [freezeWindow]time.Duration
@@ -55,9 +53,10 @@ type Analyzer struct {
 	lat   latency
 	level levelAcc
 
-	source string
-	prev   Counts    // totals at the last snapshot
-	prevAt time.Time // time of the last snapshot
+	source        string
+	width, height int       // picture size from the last keyframe (VP8) or SPS (H.264); 0 unknown
+	prev          Counts    // totals at the last snapshot
+	prevAt        time.Time // time of the last snapshot
 	// prevJitterUpdates is jit.updates at the last snapshot.
 	prevJitterUpdates uint64
 }
@@ -72,7 +71,8 @@ const minFreezeSamples = 5
 // NewAnalyzer creates an analyzer for a track of codec c. start is the
 // reference for the first-frame delay (e.g. when the track was subscribed).
 func NewAnalyzer(c media.Codec, start time.Time, opts ...Option) *Analyzer {
-	a := &Analyzer{codec: c, video: c.Kind() == media.KindVideo, clock: float64(c.ClockRate()), start: start, prevAt: start}
+	a := &Analyzer{codec: c, video: c.Kind() == media.KindVideo, clock: float64(c.ClockRate()), start: start, prevAt: start,
+		dec: newDecoder(c)}
 	for _, o := range opts {
 		o(a)
 	}
@@ -133,41 +133,36 @@ func (a *Analyzer) audioPacket(h *rtp.Header, arrival time.Time, capture uint64,
 	}
 }
 
-// videoPacket assembles frames from timestamp changes and marker bits.
+// videoPacket feeds the decoder model (decode.go) and counts the frames it
+// renders.
 func (a *Analyzer) videoPacket(h *rtp.Header, payload []byte, arrival time.Time, capture uint64, ev *events) {
-	if a.frameInit && h.Timestamp != a.curTS && !newer(h.Timestamp, a.curTS) {
-		return // a late packet of an older frame
+	if len(payload) == 0 {
+		return // padding only (SFU probing, padding on mute): no part of any frame
 	}
-	if !a.frameInit || h.Timestamp != a.curTS {
-		if a.frameInit && !a.curDone {
-			// The previous frame's marker packet never came: the frame
-			// ended when this newer one began.
-			a.completeFrame(a.curLast, a.curCapture, a.curKey, ev)
+	if a.codec == media.CodecH264 || media.KeyframeStart(a.codec, payload) {
+		if w, h, ok := media.PictureSize(a.codec, payload); ok {
+			a.width, a.height = w, h
 		}
-		a.frameInit, a.curTS, a.curDone, a.curCapture, a.curKey = true, h.Timestamp, false, 0, false
 	}
-	if a.curDone {
-		return // a duplicate or retransmission after the marker
-	}
-	a.curLast = arrival
-	if a.curCapture == 0 {
-		a.curCapture = capture
-	}
-	if media.KeyframeStart(a.codec, payload) {
-		a.curKey = true
-		if a.recognize != nil {
-			if fp, ok := media.KeyframeFingerprint(a.codec, payload); ok {
-				if src, ok := a.recognize(fp); ok && src != a.source {
-					a.source = src
-					ev.source = true
-					ev.sourceName = src
-				}
+	if a.recognize != nil && media.KeyframeStart(a.codec, payload) {
+		if fp, ok := media.KeyframeFingerprint(a.codec, payload); ok {
+			if src, ok := a.recognize(fp); ok && src != a.source {
+				a.source = src
+				ev.source = true
+				ev.sourceName = src
 			}
 		}
 	}
-	if h.Marker {
-		a.curDone = true
-		a.completeFrame(arrival, a.curCapture, a.curKey, ev)
+	if a.dec.add(h, payload, arrival, capture) {
+		a.tot.KeyframeRequests++
+		ev.keyframe = true
+	}
+	for _, f := range a.dec.out {
+		if !f.rendered {
+			a.tot.Undecodable++
+			continue
+		}
+		a.completeFrame(arrival, f.capture, f.key, ev)
 	}
 }
 

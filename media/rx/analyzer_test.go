@@ -20,10 +20,13 @@ type stream struct {
 	n       int
 	abs     [8]byte
 	pkt     rtp.Packet
+	// keys are the keyframes besides frame 0 (always one): a decoder
+	// renders nothing before a keyframe.
+	keys map[int]bool
 }
 
 func newStream(seq uint16, ts uint32, fps, n int) *stream {
-	s := &stream{t0: time.Unix(1_700_000_000, 0), seq: seq, ts: ts, perTick: time.Second / time.Duration(fps), n: n}
+	s := &stream{t0: time.Unix(1_700_000_000, 0), seq: seq, ts: ts, perTick: time.Second / time.Duration(fps), n: n, keys: map[int]bool{0: true}}
 	_ = s.pkt.Header.SetExtension(3, s.abs[:])
 	return s
 }
@@ -33,7 +36,16 @@ func (s *stream) frame(i int, extra, delay time.Duration) (pkts []rtp.Packet, at
 	capture := s.t0.Add(time.Duration(i) * s.perTick)
 	at = capture.Add(extra + delay)
 	for k := 0; k < s.n; k++ {
-		p := rtp.Packet{Header: rtp.Header{Version: 2, SequenceNumber: s.seq, Timestamp: s.ts, Marker: k == s.n-1}, Payload: []byte{0x10, 0x01, 0x02}}
+		// VP8: the S bit on the frame's first packet, whose payload
+		// header has P clear for a keyframe.
+		payload := []byte{0x00, 0x01, 0x02}
+		if k == 0 {
+			payload[0] = 0x10
+			if s.keys[i] {
+				payload[1] = 0x00
+			}
+		}
+		p := rtp.Packet{Header: rtp.Header{Version: 2, SequenceNumber: s.seq, Timestamp: s.ts, Marker: k == s.n-1}, Payload: payload}
 		var abs [8]byte
 		media.PutAbsCaptureTime(abs[:], capture)
 		_ = p.Header.SetExtension(3, abs[:])
@@ -147,11 +159,17 @@ func TestFramesFreezeAndLatency(t *testing.T) {
 	}
 }
 
-func TestLostMarkerStillEndsFrame(t *testing.T) {
+// TestLostMarkerMakesFramesUndecodable: frame 4 lost its marker packet, so
+// it is incomplete; the frames after it reference it, so nothing renders
+// until the keyframe at frame 20, and one keyframe request goes out when the
+// repair window of frame 4 has passed.
+func TestLostMarkerMakesFramesUndecodable(t *testing.T) {
 	t.Parallel()
 	s := newStream(1, 1, 30, 2)
-	a := NewAnalyzer(media.CodecVP8, s.t0)
-	for i := 0; i < 10; i++ {
+	s.keys[20] = true
+	asked := 0
+	a := NewAnalyzer(media.CodecVP8, s.t0, WithKeyframeRequester(func() { asked++ }))
+	for i := 0; i < 30; i++ {
 		pkts, at := s.frame(i, 0, 0)
 		for k := range pkts {
 			if i == 4 && pkts[k].Marker {
@@ -161,8 +179,11 @@ func TestLostMarkerStillEndsFrame(t *testing.T) {
 		}
 	}
 	snap := a.Snapshot(s.t0.Add(time.Second))
-	if snap.Total.Frames != 10 || snap.Total.Lost != 1 {
-		t.Fatalf("frames %d lost %d, want 10 and 1", snap.Total.Frames, snap.Total.Lost)
+	if snap.Total.Frames != 4+10 || snap.Total.Undecodable != 16 || snap.Total.Lost != 1 {
+		t.Fatalf("rendered %d undecodable %d lost %d, want 14, 16 (frames 4-19) and 1", snap.Total.Frames, snap.Total.Undecodable, snap.Total.Lost)
+	}
+	if asked != 1 || snap.Total.KeyframeRequests != 1 {
+		t.Fatalf("%d keyframe requests (%d counted), want 1", asked, snap.Total.KeyframeRequests)
 	}
 }
 
@@ -179,10 +200,11 @@ func TestIntervalDeltas(t *testing.T) {
 	feed(0, 10)
 	s1 := a.Snapshot(s.t0.Add(time.Second))
 	feed(10, 15)
-	s.seq += 2 // two packets lost in the second interval
+	s.seq += 2 // two packets (whole frames) lost in the second interval
+	s.keys[15] = true
 	feed(15, 20)
 	s2 := a.Snapshot(s.t0.Add(2 * time.Second))
-	if s1.Delta.Frames != 10 || s2.Delta.Frames != 10 || s2.Delta.Lost != 2 || s2.Total.Lost != 2 || s1.Delta.Lost != 0 {
+	if s1.Delta.Frames != 10 || s2.Delta.Frames != 10 || s2.Delta.Lost != 2 || s2.Total.Lost != 2 || s1.Delta.Lost != 0 || s2.Total.Undecodable != 0 {
 		t.Fatalf("deltas %+v / %+v", s1.Delta, s2.Delta)
 	}
 	if s2.FPS != 10 {
@@ -267,6 +289,7 @@ func TestExpectSuspendsFreezeRule(t *testing.T) {
 		t.Fatal("CheckFreeze reported a freeze while video was signalled off")
 	}
 	a.Expect(true, last.Add(3*time.Second))
+	s.keys[60] = true // the sender resumes on a keyframe
 	last = feed(60, 120, 3*time.Second)
 	if got := a.Snapshot(last).Total.Freezes; got != 0 || len(freezes) != 0 {
 		t.Fatalf("signalled pause counted as %d freezes (%v)", got, freezes)
@@ -283,5 +306,27 @@ func TestExpectSuspendsFreezeRule(t *testing.T) {
 	}
 	if len(freezes) != 2 || freezes[1].Ongoing() {
 		t.Fatalf("freeze events %+v, want ongoing then ended", freezes)
+	}
+}
+
+// TestPaddingOnlyPacketsAreNoFrames: an SFU sends padding-only packets
+// (no payload after the padding) on a paused or muted video track, each
+// with its own timestamp and the marker set (LiveKit does, for bandwidth
+// probing and on mute). They are packets on the wire but nothing a decoder
+// could render: no frames, no first frame.
+func TestPaddingOnlyPacketsAreNoFrames(t *testing.T) {
+	t.Parallel()
+	t0 := time.Unix(1_700_000_000, 0)
+	a := NewAnalyzer(media.CodecVP8, t0)
+	for i := 0; i < 10; i++ {
+		h := rtp.Header{Version: 2, SequenceNumber: uint16(100 + i), Timestamp: uint32(3000 * i), Marker: true}
+		a.Observe(&h, nil, t0.Add(time.Duration(i)*100*time.Millisecond))
+	}
+	snap := a.Snapshot(t0.Add(time.Second))
+	if snap.Total.Packets != 10 || snap.Total.Frames != 0 {
+		t.Fatalf("packets %d frames %d; want 10 packets and no frames", snap.Total.Packets, snap.Total.Frames)
+	}
+	if !snap.FirstFrame.IsZero() {
+		t.Errorf("a first frame from padding alone at %v", snap.FirstFrame)
 	}
 }

@@ -1,5 +1,5 @@
 // Package rx analyses received media per remote track without decoding it:
-// packets, bytes, loss from sequence numbers, frames assembled from RTP
+// packets, bytes, loss from sequence numbers, jitter, frames assembled from RTP
 // timestamp and marker bit, first-frame time, frame rate, freezes by the W3C
 // rule, end-to-end latency from the abs-capture-time header extension, audio
 // level from ssrc-audio-level, and which fixture camera a video shows
@@ -21,4 +21,7 @@
 //	           freezeCount); counted when the late frame arrives
 //	latency    frame completion time − its abs-capture-time (sender and
 //	           receiver share the machine clock)
+//	jitter     RFC 3550 interarrival jitter (§6.4.1, A.8) over original
+//	           packets: those that advance the highest sequence number
+//	           (a retransmission or reordered packet is left out)
 package rx

@@ -22,6 +22,7 @@ type events struct {
 	freezeEv   Freeze
 	source     bool
 	sourceName string
+	keyframe   bool // the decoder model asks for a keyframe
 }
 
 func (a *Analyzer) fire(ev *events) {
@@ -33,6 +34,9 @@ func (a *Analyzer) fire(ev *events) {
 	}
 	if ev.source && a.onSource != nil {
 		a.onSource(ev.sourceName)
+	}
+	if ev.keyframe && a.onKeyframe != nil {
+		a.onKeyframe()
 	}
 }
 
@@ -78,13 +82,14 @@ func (a *Analyzer) CheckFreeze(now time.Time) bool {
 func (a *Analyzer) Expect(on bool, now time.Time) {
 	var ev events
 	a.mu.Lock()
-	if a.video && on && a.idle && a.frameInit && !a.curDone {
-		// A frame still incomplete when the video resumes is abandoned,
-		// not counted: the rest of it was never sent (the stream stopped
-		// mid-frame), and completing it when the next frame begins would
-		// restart the measurement from a time before the pause, so that
-		// the first new frame looked like the end of a freeze.
-		a.curDone = true
+	if a.video && on && a.idle {
+		// Frames still incomplete when the video resumes are abandoned,
+		// neither rendered nor undecodable: the rest of them was never
+		// sent (the stream stopped mid-frame), and the sender resumes on a
+		// keyframe. Rendering them late would restart the measurement from
+		// a time before the pause, so that the first new frame looked like
+		// the end of a freeze.
+		a.dec.abandon()
 	}
 	switch {
 	case !on && !a.idle:

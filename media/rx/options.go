@@ -28,3 +28,31 @@ func WithFirstFrameHandler(fn func(at time.Time)) Option {
 
 // WithSourceHandler is called when the recognised camera changes.
 func WithSourceHandler(fn func(source string)) Option { return func(a *Analyzer) { a.onSource = fn } }
+
+// WithKeyframeRequester is called (outside the analyzer's lock) when the
+// decoder model needs a keyframe: a frame was lost or undecodable and no
+// keyframe has come since; at most once per keyframe-request interval while
+// it waits. A bot answers it with a PLI, as a client does.
+func WithKeyframeRequester(fn func()) Option { return func(a *Analyzer) { a.onKeyframe = fn } }
+
+// WithRepairWindow sets how long the decoder model waits for the missing
+// packets of an incomplete frame (NACK repairs) before it drops the frame;
+// it must be positive (default DefaultRepairWindow).
+func WithRepairWindow(d time.Duration) Option {
+	return func(a *Analyzer) {
+		if d > 0 {
+			a.dec.window = d
+		}
+	}
+}
+
+// WithKeyframeRequestInterval sets the least time between two keyframe
+// requests while the decoder model waits for a keyframe; it must be
+// positive (default DefaultKeyframeRequestInterval).
+func WithKeyframeRequestInterval(d time.Duration) Option {
+	return func(a *Analyzer) {
+		if d > 0 {
+			a.dec.kfEvery = d
+		}
+	}
+}

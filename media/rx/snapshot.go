@@ -10,16 +10,18 @@ import (
 // Counts are the analyzer's counters, cumulative (Snapshot.Total) or for one
 // interval (Snapshot.Delta).
 type Counts struct {
-	Packets        uint64        // packets received, duplicates included
-	Bytes          uint64        // payload bytes received
-	Expected       int64         // packets the sender sent (RFC 3550 A.3)
-	Lost           int64         // expected − distinct received; a delta may be negative after reordering
-	Duplicates     uint64        // packets received more than once
-	Late           uint64        // packets older than the reorder window
-	Frames         uint64        // frames completed (audio: packets with a new timestamp)
-	Keyframes      uint64        // video keyframes completed
-	Freezes        uint64        // W3C freezes (video)
-	FreezeDuration time.Duration // total time frozen (W3C totalFreezesDuration)
+	Packets          uint64        // packets received, duplicates included
+	Bytes            uint64        // payload bytes received
+	Expected         int64         // packets the sender sent (RFC 3550 A.3)
+	Lost             int64         // expected − distinct received; a delta may be negative after reordering
+	Duplicates       uint64        // packets received more than once
+	Late             uint64        // packets older than the reorder window
+	Frames           uint64        // frames rendered: video frames a decoder could render (decode.go); audio: packets with a new timestamp
+	Keyframes        uint64        // video keyframes rendered
+	Undecodable      uint64        // video frames received but not renderable: incomplete after the repair window, or their reference was lost
+	KeyframeRequests uint64        // keyframes the decoder model asked for (a bot sends a PLI for each)
+	Freezes          uint64        // W3C freezes (video)
+	FreezeDuration   time.Duration // total time frozen (W3C totalFreezesDuration)
 }
 
 func (c Counts) sub(o Counts) Counts {
@@ -27,6 +29,7 @@ func (c Counts) sub(o Counts) Counts {
 		Packets: c.Packets - o.Packets, Bytes: c.Bytes - o.Bytes, Expected: c.Expected - o.Expected,
 		Lost: c.Lost - o.Lost, Duplicates: c.Duplicates - o.Duplicates, Late: c.Late - o.Late,
 		Frames: c.Frames - o.Frames, Keyframes: c.Keyframes - o.Keyframes, Freezes: c.Freezes - o.Freezes,
+		Undecodable: c.Undecodable - o.Undecodable, KeyframeRequests: c.KeyframeRequests - o.KeyframeRequests,
 		FreezeDuration: c.FreezeDuration - o.FreezeDuration,
 	}
 }
@@ -113,6 +116,9 @@ type Snapshot struct {
 	AudioLevel, AudioLevelMean float64
 	// Source is the recognised camera ("" until a known keyframe arrives).
 	Source string
+	// Width and Height are the picture size the last keyframe (VP8) or
+	// sequence parameter set (H.264) announced; 0 until one arrived.
+	Width, Height int
 	// Frozen reports an ongoing freeze (no frame for the freeze threshold).
 	Frozen bool
 	// Jitter is the RFC 3550 interarrival jitter of the original packets
@@ -135,7 +141,7 @@ func (a *Analyzer) Snapshot(now time.Time) Snapshot {
 	a.tot.Late = a.seq.late
 	s := Snapshot{
 		At: now, Interval: now.Sub(a.prevAt), Total: a.tot, Delta: a.tot.sub(a.prev),
-		FirstFrame: a.firstFrame, Latency: a.lat.summary(), Source: a.source, Frozen: a.frozen,
+		FirstFrame: a.firstFrame, Latency: a.lat.summary(), Source: a.source, Frozen: a.frozen, Width: a.width, Height: a.height,
 		AudioLevel: math.NaN(), AudioLevelMean: math.NaN(),
 	}
 	if !a.firstFrame.IsZero() {

@@ -52,6 +52,7 @@ func TestCameraOffMidFrameNoFalseFreeze(t *testing.T) {
 	on := last.Add(2 * time.Second)
 	tg.a.Expect(true, on)
 	// The first frames after camera on, 60 ms after the signal.
+	tg.s.keys[61] = true // the sender resumes on a keyframe
 	end := tg.feed(61, 120, 2*time.Second+60*time.Millisecond, 0)
 	snap := tg.a.Snapshot(end)
 	if snap.Total.Freezes != 0 || len(tg.freezes) != 0 {
@@ -77,6 +78,7 @@ func TestSnapshotBeforeFirstFrameAfterCameraOn(t *testing.T) {
 		on := last.Add(3 * time.Second)
 		tg.a.Expect(true, on)
 		tg.a.Snapshot(on.Add(5 * time.Millisecond)) // the race: between on and its first frame
+		tg.s.keys[60] = true                        // the sender resumes on a keyframe
 		end := tg.feed(60, 120, 3*time.Second+80*time.Millisecond, 0)
 		snap := tg.a.Snapshot(end.Add(time.Millisecond))
 		if snap.Total.Freezes != 0 || len(tg.freezes) != 0 || snap.Frozen {

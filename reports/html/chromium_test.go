@@ -14,22 +14,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/roombot/roombot/internal/browsertest"
 	"github.com/roombot/roombot/reports/summary"
 )
-
-// chromiumPath finds a Chromium binary: $ROOMBOT_CHROMIUM, then the usual
-// names. scripts/test-deps.sh installs Debian's chromium.
-func chromiumPath() string {
-	if p := os.Getenv("ROOMBOT_CHROMIUM"); p != "" {
-		return p
-	}
-	for _, n := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
-		if p, err := exec.LookPath(n); err == nil {
-			return p
-		}
-	}
-	return ""
-}
 
 // consoleLine matches Chromium's log line for a console message or an
 // uncaught exception (--enable-logging=stderr --v=0). It carries no level,
@@ -64,13 +51,7 @@ func chromium(t *testing.T, bin, file string, action ...string) (stdout []byte, 
 // the script ran, every chart was drawn, and the screenshot is not blank.
 // A control page with a broken script proves the console check can fail.
 func TestChromium(t *testing.T) {
-	bin := chromiumPath()
-	if bin == "" && os.Getenv("CI") != "" { // CI installs it (scripts/test-deps.sh)
-		t.Fatal("chromium not found in CI: the browser test must run there")
-	}
-	if bin == "" {
-		t.Skip("chromium not found (install it with scripts/test-deps.sh or set ROOMBOT_CHROMIUM); skipping the browser test")
-	}
+	bin := browsertest.RequireChromium(t)
 	t.Parallel()
 	dir := t.TempDir()
 	file := filepath.Join(dir, "report.html")
@@ -102,10 +83,10 @@ func TestChromium(t *testing.T) {
 		if !strings.Contains(page, `data-ready="1"`) {
 			t.Fatal("the page's script did not run to its end")
 		}
-		if n := strings.Count(page, "<svg"); n != len(figures)+3 {
-			t.Fatalf("%d svg charts in the DOM, want %d", n, len(figures)+3)
+		if n := strings.Count(page, "<svg"); n != len(figures)+5 {
+			t.Fatalf("%d svg charts in the DOM, want %d", n, len(figures)+5)
 		}
-		for _, id := range []string{"chart-joins", "chart-tx", "chart-loss", "chart-rtt", "chart-freezes", "chart-e2e"} {
+		for _, id := range []string{"chart-joins", "chart-tx", "chart-loss", "chart-rtt", "chart-freezes", "chart-e2e", "chart-health-cpu", "chart-health-lag"} {
 			i := strings.Index(page, `id="`+id+`"`)
 			if i < 0 {
 				t.Fatalf("%s missing", id)

@@ -30,6 +30,13 @@ func fixture(bots, per, secs int) *reports.Dataset {
 	ev(0, "", "", reports.KindRun, reports.EvRunStart, 0, 0, "")
 	ev(float64(secs)/3, "", "", reports.KindRun, reports.EvMark, 0, 0, "fault")
 	ev(float64(secs)*2/3, "", "", reports.KindRun, reports.EvMark, 0, 0, "heal")
+	ev(float64(secs)/3, "", "", reports.KindAction, "fault", 0, 0, "drop")
+	for s := 1; s <= secs; s++ {
+		ev(float64(s), "", "", reports.KindHealth, reports.EvHealthCPU, 0, 30+float64(s%7), "")
+		ev(float64(s), "", "", reports.KindHealth, reports.EvHealthMediaLag, 0, 1+float64(s%3), "")
+	}
+	ev(float64(secs)*2/3+1, "bot-1", "1001", reports.KindAction, "mute", 0, 0.3, "")
+	ev(float64(secs)*2/3+1, "bot-2", "1001", reports.KindAction, "mute", 0, 0.2, "")
 	for b := range bots {
 		user, room := fmt.Sprintf("bot-%d", b+1), fmt.Sprint(1001+b/per)
 		join := 0.2 + float64(b%10)*0.3
@@ -57,6 +64,7 @@ func fixture(bots, per, secs int) *reports.Dataset {
 			fr := 0
 			if fault && (b+s)%9 == 0 {
 				fr = 1
+				ev(float64(s)-0.25, user, room, reports.KindMedia, reports.EvFreezeStart, 0, 0, "")
 				ev(float64(s), user, room, reports.KindMedia, reports.EvFreezeEnd, 0, 250, "")
 			}
 			d.Samples = append(d.Samples, reports.Sample{Time: at(float64(s)), User: user, Room: room, Interval: 1,

@@ -26,14 +26,15 @@ const (
 var pageSrc string
 
 var pageTmpl = template.Must(template.New("report").Funcs(template.FuncMap{
-	"num":   num,
-	"ms":    func(v float64) string { return num(v) + " ms" },
-	"rate":  rate,
-	"when":  func(t time.Time) string { return when(t) },
-	"clock": fmtClock,
-	"code":  codeLabel,
-	"text":  codes.Text,
-	"deref": func(p *float64) float64 { return *p },
+	"num":    num,
+	"ms":     func(v float64) string { return num(v) + " ms" },
+	"rate":   rate,
+	"when":   func(t time.Time) string { return when(t) },
+	"clock":  fmtClock,
+	"code":   codeLabel,
+	"text":   codes.Text,
+	"deref":  func(p *float64) float64 { return *p },
+	"anchor": userAnchor,
 }).Parse(pageSrc))
 
 // page is what the template renders.
@@ -47,6 +48,9 @@ type page struct {
 	RoomsNote string
 	Users     []summary.User
 	UsersNote string
+	Groups    []summary.Group
+	Details   []userDetail
+	Outliers  []outlier
 	Errors    []errRow
 	ErrNote   string
 }
@@ -94,7 +98,10 @@ func build(d *reports.Dataset, s *summary.Summary) *page {
 			plots = append(plots, freezesPlot(d, a, marks))
 		}
 	}
+	plots = append(plots, healthPlots(d, a, marks)...)
+	acts := actsOf(d, a)
 	for _, pl := range plots {
+		pl.acts = acts
 		p.Charts = append(p.Charts, template.HTML(pl.svg())) // built with esc() on every text
 	}
 	p.Timeline = template.HTML(timeline(d, a, marks))
@@ -103,10 +110,13 @@ func build(d *reports.Dataset, s *summary.Summary) *page {
 		{"join time", "ms", s.Joins.JoinMs}, {"time to first frame", "ms", s.Joins.TTFFMs},
 		{"bitrate out", "kbps", st.TxKbps}, {"bitrate in", "kbps", st.RxKbps}, {"receive loss", "%", st.LossPct},
 		{"jitter", "ms", st.JitterMs}, {"RTT", "ms", st.RTTMs}, {"frame rate per video track", "fps", st.FPS},
-		{"freezes per bot-second", "", st.Freezes}, {"freeze duration", "ms", st.FreezeDur}, {"end-to-end latency", "ms", st.E2EMs},
+		{"freeze duration", "ms", st.FreezeDur}, {"end-to-end latency", "ms", st.E2EMs},
 	}
 	p.Rooms, p.RoomsNote = capRows(s.Rooms, MaxRooms, "rooms")
 	p.Users, p.UsersNote = capRows(s.Users, MaxUsers, "bots")
+	p.Groups = s.Groups
+	p.Details = userDetails(d, a, p.Users)
+	p.Outliers = outliers(s.Users)
 	n := 0
 	for _, e := range d.Events {
 		if !summary.IsError(e) {

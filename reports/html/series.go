@@ -1,8 +1,10 @@
 package html
 
 import (
+	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/roombot/roombot/reports"
@@ -41,22 +43,41 @@ func (a axis) x(i int) float64 { return float64(i) * a.step }
 // seconds from the run's start to t.
 func (a axis) sec(t time.Time) float64 { return t.Sub(a.start).Seconds() }
 
-// figure extracts one measured figure from a Sample (ok false: not measured).
+// figure extracts one measured figure from a Sample: each calls add for
+// every value the sample measured (none: not measured; one per track for a
+// per-track figure).
 type figure struct {
 	id, title, unit string
-	get             func(reports.Sample) (float64, bool)
+	each            func(s reports.Sample, add func(float64))
 }
 
-func always(f func(reports.Sample) float64) func(reports.Sample) (float64, bool) {
-	return func(s reports.Sample) (float64, bool) { return f(s), true }
+func always(f func(reports.Sample) float64) func(reports.Sample, func(float64)) {
+	return func(s reports.Sample, add func(float64)) { add(f(s)) }
 }
 
-func opt(f func(reports.Sample) *float64) func(reports.Sample) (float64, bool) {
-	return func(s reports.Sample) (float64, bool) {
+func opt(f func(reports.Sample) *float64) func(reports.Sample, func(float64)) {
+	return func(s reports.Sample, add func(float64)) {
 		if p := f(s); p != nil {
-			return *p, true
+			add(*p)
 		}
-		return 0, false
+	}
+}
+
+// videoTrackFPS is the frame rate of each received video track, as the
+// fps assertion and summary.json measure it: a bot's FPS sums its tracks
+// (three 15 fps streams are 45), which depends on the room's size. A
+// sample without track figures keeps its bot-level figure.
+func videoTrackFPS(s reports.Sample, add func(float64)) {
+	if len(s.Tracks) == 0 {
+		if s.FPS > 0 {
+			add(s.FPS)
+		}
+		return
+	}
+	for _, tr := range s.Tracks {
+		if tr.Dir == reports.Rx && tr.Kind == "video" {
+			add(tr.FPS)
+		}
 	}
 }
 
@@ -67,21 +88,26 @@ var figures = []figure{
 	{"loss", "Receive loss per bot", "%", always(func(s reports.Sample) float64 { return s.RxLossPct })},
 	{"jitter", "Jitter per bot", "ms", opt(func(s reports.Sample) *float64 { return s.JitterMs })},
 	{"rtt", "RTT per bot", "ms", opt(func(s reports.Sample) *float64 { return s.RTTMs })},
-	{"fps", "Received video frame rate per bot", "fps", always(func(s reports.Sample) float64 { return s.FPS })},
+	{"fps", "Received video frame rate per track", "fps", videoTrackFPS},
 	{"e2e", "End-to-end latency per bot", "ms", opt(func(s reports.Sample) *float64 { return s.E2EMs })},
 }
 
-// bandPlot is a figure's p50 line over its p5–p95 band across bots, per bucket.
+// bandPlot is a figure's p50 line over its p5–p95 band across bots, per
+// bucket, with the bucket's maximum as a line of its own: one impaired bot
+// among many is outside the band, and the max line shows it.
 func bandPlot(f figure, d *reports.Dataset, a axis, marks []mark) *plot {
 	per := make([][]float64, a.n)
 	for _, s := range d.Samples {
-		if v, ok := f.get(s); ok && !math.IsNaN(v) {
-			i := a.bucket(s.Time)
-			per[i] = append(per[i], v)
-		}
+		i := a.bucket(s.Time)
+		f.each(s, func(v float64) {
+			if !math.IsNaN(v) {
+				per[i] = append(per[i], v)
+			}
+		})
 	}
 	band := layer{name: "p5–p95", color: colorBand, kind: bandLayer}
 	mid := layer{name: "p50", color: colorLine, kind: lineLayer}
+	top := layer{name: "max", color: colorMax, kind: lineLayer}
 	for i, v := range per {
 		if len(v) == 0 {
 			continue
@@ -90,13 +116,14 @@ func bandPlot(f figure, d *reports.Dataset, a axis, marks []mark) *plot {
 		x := a.x(i)
 		band.x, band.lo, band.y = append(band.x, x), append(band.lo, summary.Percentile(v, 5)), append(band.y, summary.Percentile(v, 95))
 		mid.x, mid.y = append(mid.x, x), append(mid.y, summary.Percentile(v, 50))
+		top.x, top.y = append(top.x, x), append(top.y, v[len(v)-1])
 	}
 	title := f.title
 	if a.step > 1 {
 		title += " (per " + fmtClock(a.step) + " bucket)"
 	}
 	return &plot{id: "chart-" + f.id, title: title, unit: f.unit, xMax: a.x(a.n), marks: marks,
-		layers: []layer{band, mid}, note: "not measured in this run"}
+		layers: []layer{band, top, mid}, note: "not measured in this run"}
 }
 
 // joinsPlot shows cumulative entered and failed enters, and enters per bucket.
@@ -132,22 +159,17 @@ func joinsPlot(d *reports.Dataset, a axis, marks []mark) *plot {
 	return p
 }
 
-// freezesPlot shows freezes started per bucket (all bots), from samples, or
-// from freeze_start events when there are no samples.
+// freezesPlot shows freezes started per bucket (all bots): freeze_start
+// events (summary.IsFreeze, the count of the totals and the assertions), at
+// the time the freeze began. A run with samples measured freezes even if
+// none happened.
 func freezesPlot(d *reports.Dataset, a axis, marks []mark) *plot {
 	n := make([]float64, a.n)
-	seen := false
-	if len(d.Samples) > 0 {
-		for _, s := range d.Samples {
-			n[a.bucket(s.Time)] += float64(s.Freezes)
+	seen := len(d.Samples) > 0
+	for _, e := range d.Events {
+		if summary.IsFreeze(e) {
+			n[a.bucket(e.Time)]++
 			seen = true
-		}
-	} else {
-		for _, e := range d.Events {
-			if e.Event == reports.EvFreezeStart {
-				n[a.bucket(e.Time)]++
-				seen = true
-			}
 		}
 	}
 	p := &plot{id: "chart-freezes", title: "Video freezes started (all bots)", unit: "freezes", xMax: a.x(a.n), marks: marks, note: "not measured in this run"}
@@ -159,6 +181,50 @@ func freezesPlot(d *reports.Dataset, a axis, marks []mark) *plot {
 		p.layers = []layer{l}
 	}
 	return p
+}
+
+// actsOf returns the run's actions and faults for the charts: one marker
+// per bucket for the actions of all bots (a tooltip says which and how many;
+// joins and leaves have their own chart), one per fault with its name.
+func actsOf(d *reports.Dataset, a axis) []act {
+	type key struct {
+		bucket int
+		name   string
+	}
+	count := map[key]int{}
+	var order []key
+	var out []act
+	for _, e := range d.Events {
+		if e.Kind != reports.KindAction || e.Event == "start" || e.Event == "stop" {
+			continue
+		}
+		i := a.bucket(e.Time)
+		if e.Event == "fault" {
+			label := "fault " + e.Message
+			if e.Tag != "" {
+				label = "fault " + e.Tag + ": " + e.Message
+			}
+			out = append(out, act{x: a.x(i), label: label, fault: true})
+			continue
+		}
+		k := key{i, e.Event}
+		if count[k] == 0 {
+			order = append(order, k)
+		}
+		count[k]++
+	}
+	byBucket := map[int][]string{}
+	var buckets []int
+	for _, k := range order {
+		if byBucket[k.bucket] == nil {
+			buckets = append(buckets, k.bucket)
+		}
+		byBucket[k.bucket] = append(byBucket[k.bucket], fmt.Sprintf("%s ×%d", k.name, count[k]))
+	}
+	for _, i := range buckets {
+		out = append(out, act{x: a.x(i), label: fmtClock(a.x(i)) + ": " + strings.Join(byBucket[i], ", ")})
+	}
+	return out
 }
 
 // marksOf returns the run's named marks.

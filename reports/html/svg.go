@@ -13,6 +13,7 @@ const (
 	padL, padR, padT, padB         = 62, 16, 28, 30
 	plotW, plotH                   = chartW - padL - padR, chartH - padT - padB
 	colorBand, colorLine, colorRed = "#9ecae1", "#08519c", "#d62728"
+	colorMax                       = "#e6550d" // a band chart's max line
 )
 
 // layerKind is how a layer is drawn.
@@ -38,7 +39,39 @@ type plot struct {
 	xMax            float64
 	layers          []layer
 	marks           []mark // vertical lines at named marks
+	acts            []act  // actions and faults, drawn along the bottom
 	note            string // shown when there is nothing to draw
+}
+
+// act is the actions (or one fault) of a time bucket, drawn as a marker on
+// the charts' time axis: faults labelled with their name, actions with a
+// tooltip of what and how many.
+type act struct {
+	x     float64
+	label string // shown for faults; the tooltip for actions
+	fault bool
+}
+
+// lanes places labels in rows so that nearby ones do not overlap: place
+// returns the lowest row whose last label ends before left, or -1.
+type lanes []float64
+
+func (l lanes) place(left, width float64) int {
+	for i := range l {
+		if left >= l[i] {
+			l[i] = left + width
+			return i
+		}
+	}
+	return -1
+}
+
+// shorten cuts a label to n characters (the full text stays in the tooltip).
+func shorten(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n-1]) + "…"
+	}
+	return s
 }
 
 // mark is a named instant on the time axis.
@@ -113,9 +146,31 @@ func (p *plot) svg() string {
 	for _, l := range p.layers {
 		drawLayer(&b, l, sx, sy, plotW/xMax)
 	}
+	// Mark labels stack in three rows and are cut to 24 characters, so
+	// that marks close together stay readable; the line's tooltip and the
+	// label's have the full name.
+	ml := make(lanes, 3)
 	for _, m := range p.marks {
 		fmt.Fprintf(&b, `<line class="mark" x1="%.1f" x2="%.1f" y1="%d" y2="%d"><title>%s</title></line>`, sx(m.x), sx(m.x), padT, padT+plotH, esc(m.name))
-		fmt.Fprintf(&b, `<text class="marklabel" x="%.1f" y="%d">%s</text>`, sx(m.x)+3, padT+10, esc(m.name))
+		label := shorten(m.name, 24)
+		w := float64(len([]rune(label)))*5.5 + 6
+		if l := ml.place(sx(m.x), w); l >= 0 {
+			fmt.Fprintf(&b, `<text class="marklabel" x="%.1f" y="%d"><title>%s</title>%s</text>`, sx(m.x)+3, padT+10+l*11, esc(m.name), esc(label))
+		}
+	}
+	// Actions and faults along the bottom of the plot.
+	fl := make(lanes, 2)
+	for _, a := range p.acts {
+		x, y := sx(a.x), float64(padT+plotH)
+		if !a.fault {
+			fmt.Fprintf(&b, `<path class="act" d="M%.1f,%.1fl4,-7h-8Z"><title>%s</title></path>`, x, y, esc(a.label))
+			continue
+		}
+		fmt.Fprintf(&b, `<path class="fault" d="M%.1f,%.1fl5,-9h-10Z"><title>%s</title></path>`, x, y, esc(a.label))
+		label := shorten(a.label, 28)
+		if l := fl.place(x, float64(len([]rune(label)))*5.5+8); l >= 0 {
+			fmt.Fprintf(&b, `<text class="faultlabel" x="%.1f" y="%.1f">%s</text>`, x+6, y-4-float64(l)*11, esc(label))
+		}
 	}
 	// legend, right-aligned in the title row
 	x := float64(chartW - padR)

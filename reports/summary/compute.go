@@ -39,12 +39,12 @@ func (a *joinAcc) result() Joins {
 
 // statsAcc accumulates sample figures.
 type statsAcc struct {
-	n                                   int
-	tx, rx, loss, jitter, rtt, fps, e2e values
-	freezes, freezeMs, freezeDur        values
-	freezeN                             int
-	txPk, rxPk, lost, nacks, plis, firs int64
-	expected, repaired, txRtx           int64
+	n                                                int
+	tx, rx, loss, jitter, rtt, fps, e2e, mos, video  values
+	freezes, freezeMs, freezeDur                     values
+	freezeN, freezeEnds                              int // freeze_start and freeze_end events
+	txPk, rxPk, lost, nacks, plis, firs, undecodable int64
+	expected, repaired, txRtx                        int64
 }
 
 func (a *statsAcc) sample(s reports.Sample) {
@@ -72,9 +72,10 @@ func (a *statsAcc) sample(s reports.Sample) {
 		}
 	}
 	a.e2e.addPtr(s.E2EMs)
+	a.mos.addPtr(s.MOS)
+	a.video.addPtr(s.VideoScore)
 	a.freezes.add(float64(s.Freezes))
 	a.freezeMs.add(s.FreezeMs)
-	a.freezeN += s.Freezes
 	a.txPk += int64(s.TxPackets)
 	a.rxPk += int64(s.RxPackets)
 	a.lost += s.RxLost
@@ -83,20 +84,26 @@ func (a *statsAcc) sample(s reports.Sample) {
 	a.txRtx += int64(s.TxRetransmittedPackets)
 	a.nacks += int64(s.NACKs)
 	a.plis += int64(s.PLIs)
+	a.undecodable += int64(s.Undecodable)
 	a.firs += int64(s.FIRs)
 }
 
 func (a *statsAcc) event(e reports.Event) {
+	if IsFreeze(e) {
+		a.freezeN++
+	}
 	if e.Event == reports.EvFreezeEnd {
 		a.freezeDur.add(e.Value)
+		a.freezeEnds++
 	}
 }
 
 func (a *statsAcc) result() Stats {
 	s := Stats{Samples: a.n, TxKbps: NewDist(a.tx), RxKbps: NewDist(a.rx), LossPct: NewDist(a.loss),
-		JitterMs: NewDist(a.jitter), RTTMs: NewDist(a.rtt), FPS: NewDist(a.fps), E2EMs: NewDist(a.e2e),
+		JitterMs: NewDist(a.jitter), RTTMs: NewDist(a.rtt), FPS: NewDist(a.fps), E2EMs: NewDist(a.e2e), MOS: NewDist(a.mos), VideoScore: NewDist(a.video),
 		Freezes: NewDist(a.freezes), FreezeMs: NewDist(a.freezeMs), FreezeDur: NewDist(a.freezeDur), FreezeN: a.freezeN,
-		TxPackets: a.txPk, RxPackets: a.rxPk, RxLost: a.lost, NACKs: a.nacks, PLIs: a.plis, FIRs: a.firs,
+		FreezesUnended: max(a.freezeN-a.freezeEnds, 0),
+		TxPackets:      a.txPk, RxPackets: a.rxPk, RxLost: a.lost, NACKs: a.nacks, PLIs: a.plis, FIRs: a.firs, Undecodable: a.undecodable,
 		RxExpected: a.expected, RxRepaired: a.repaired, TxRetransmitted: a.txRtx}
 	// Received packets include retransmissions: only the expected count
 	// (from sequence numbers) is the loss's denominator.
@@ -143,6 +150,14 @@ func Compute(d *reports.Dataset) *Summary {
 		}
 		return g
 	}
+	groupOf := groupsOf(d)
+	groups := map[string]*group{}
+	inGroup := func(shard, user string) *group {
+		if g, ok := groupOf[userKey(shard, user)]; ok {
+			return at(groups, g)
+		}
+		return nil
+	}
 	codeN, nameN := map[int]int{}, map[NameCount]int{}
 	var w WriterSummary
 	var overloads []string
@@ -167,6 +182,10 @@ func Compute(d *reports.Dataset) *Summary {
 				u.room = e.Room
 			}
 			run.users[userKey(e.Shard, e.User)] = true
+			if g := inGroup(e.Shard, e.User); g != nil {
+				g.event(e)
+				g.users[userKey(e.Shard, e.User)] = true
+			}
 		}
 		switch e.Event {
 		case reports.EvDropped:
@@ -182,6 +201,10 @@ func Compute(d *reports.Dataset) *Summary {
 		u := at(users, userKey(s.Shard, s.User))
 		u.stats.sample(s)
 		u.shard, u.user = s.Shard, s.User
+		if g := inGroup(s.Shard, s.User); g != nil {
+			g.stats.sample(s)
+			g.users[userKey(s.Shard, s.User)] = true
+		}
 		if s.Room != "" {
 			u.room = s.Room
 			r := at(rooms, s.Room)
@@ -208,20 +231,45 @@ func Compute(d *reports.Dataset) *Summary {
 		sum.Rooms = append(sum.Rooms, Room{Room: name, Users: len(g.users), Joins: g.joins.result(), Errors: g.errors, Stats: g.stats.result()})
 	}
 	slices.SortFunc(sum.Rooms, func(a, b Room) int { return compareNatural(a.Room, b.Room) })
-	for _, g := range users {
-		sum.Users = append(sum.Users, User{Shard: g.shard, User: g.user, Room: g.room, Joins: g.joins.result(), Errors: g.errors, Stats: g.stats.result()})
+	for name, g := range groups {
+		sum.Groups = append(sum.Groups, Group{Group: name, Users: len(g.users), Joins: g.joins.result(), Errors: g.errors, Stats: g.stats.result()})
+	}
+	slices.SortFunc(sum.Groups, func(a, b Group) int { return compareNatural(a.Group, b.Group) })
+	for k, g := range users {
+		sum.Users = append(sum.Users, User{Shard: g.shard, User: g.user, Room: g.room, Group: groupOf[k],
+			Joins: g.joins.result(), Errors: g.errors, Stats: g.stats.result()})
 	}
 	slices.SortFunc(sum.Users, func(a, b User) int {
 		return cmp.Or(cmp.Compare(a.Shard, b.Shard), compareNatural(a.User, b.User))
 	})
 	sum.Checks = checksOf(d)
 	sum.Health = healthOf(d, w, overloads)
+	sum.Health.OverloadedShards = overloadedShards(sum.Health)
+	sum.Notes = append(sum.Notes, shardNotes(d.Info.Shards)...)
 	sum.Notes = append(sum.Notes, d.Notes...)
 	sum.Notes = append(sum.Notes, run.stats.impossible()...)
 	if len(d.Samples) == 0 {
 		sum.Notes = append(sum.Notes, "no stats samples were recorded: bitrate, loss, jitter, RTT, fps and e2e are unknown")
 	}
 	return sum
+}
+
+// groupsOf maps each bot (userKey) to its scenario group, from run.json's
+// groups and each merged shard's.
+func groupsOf(d *reports.Dataset) map[string]string {
+	out := map[string]string{}
+	add := func(shard string, groups map[string][]string) {
+		for g, users := range groups {
+			for _, u := range users {
+				out[userKey(shard, u)] = g
+			}
+		}
+	}
+	add(d.Info.Shard, d.Info.Groups)
+	for _, sh := range d.Info.Shards {
+		add(sh.Shard, sh.Groups)
+	}
+	return out
 }
 
 func prefix(shard, s string) string {

@@ -15,6 +15,7 @@ type Summary struct {
 	Checks Checks        `json:"checks"`
 	Health Health        `json:"health"`
 	Rooms  []Room        `json:"rooms"`
+	Groups []Group       `json:"groups,omitempty"` // the scenario's groups (run.json "groups")
 	Users  []User        `json:"users"`
 	Notes  []string      `json:"notes,omitempty"` // what the data cannot tell, in words
 	Writer WriterSummary `json:"writer"`
@@ -76,18 +77,23 @@ type NameCount struct {
 // Stats aggregates Samples: each Dist is over bot-seconds (one value per
 // Sample that measured the figure), totals sum the samples.
 type Stats struct {
-	Samples         int   `json:"samples"`
-	TxKbps          Dist  `json:"tx_kbps"`
-	RxKbps          Dist  `json:"rx_kbps"`
-	LossPct         Dist  `json:"rx_loss_pct"`
-	JitterMs        Dist  `json:"jitter_ms"`
-	RTTMs           Dist  `json:"rtt_ms"`
-	FPS             Dist  `json:"fps"`
-	E2EMs           Dist  `json:"e2e_ms"`
+	Samples  int  `json:"samples"`
+	TxKbps   Dist `json:"tx_kbps"`
+	RxKbps   Dist `json:"rx_kbps"`
+	LossPct  Dist `json:"rx_loss_pct"`
+	JitterMs Dist `json:"jitter_ms"`
+	RTTMs    Dist `json:"rtt_ms"`
+	FPS      Dist `json:"fps"`
+	E2EMs    Dist `json:"e2e_ms"`
+	// MOS and VideoScore are the per bot-second quality scores (package
+	// media/quality).
+	MOS             Dist  `json:"mos"`
+	VideoScore      Dist  `json:"video_score"`
 	Freezes         Dist  `json:"freezes_per_sample"`
 	FreezeMs        Dist  `json:"freeze_ms_per_sample"`
 	FreezeDur       Dist  `json:"freeze_duration_ms"` // freeze_end events' Value
-	FreezeN         int   `json:"freezes"`            // sum of Sample.Freezes
+	FreezeN         int   `json:"freezes"`            // freeze_start events (IsFreeze)
+	FreezesUnended  int   `json:"freezes_unended"`    // of FreezeN, with no freeze_end (ongoing at the end)
 	TxPackets       int64 `json:"tx_packets"`
 	RxPackets       int64 `json:"rx_packets"`
 	RxLost          int64 `json:"rx_lost"`
@@ -96,7 +102,9 @@ type Stats struct {
 	TxRetransmitted int64 `json:"tx_retransmitted_packets"` // part of tx_packets
 	NACKs           int64 `json:"nacks"`
 	PLIs            int64 `json:"plis"`
-	FIRs            int64 `json:"firs"`
+	// Undecodable is the received video frames a decoder could not render.
+	Undecodable int64 `json:"undecodable"`
+	FIRs        int64 `json:"firs"`
 	// RxLossRate is rx_lost / rx_expected over the run: path loss, a
 	// retransmission is not counted as received. null when nothing was
 	// expected (or the stream predates rx_expected).
@@ -124,6 +132,8 @@ type CheckResult struct {
 type Health struct {
 	reports.Health
 	Shards []ShardHealth `json:"shards,omitempty"`
+	// OverloadedShards names the shards whose generator was overloaded.
+	OverloadedShards []string `json:"overloaded_shards,omitempty"`
 }
 
 // ShardHealth is one shard's generator health.
@@ -141,11 +151,22 @@ type Room struct {
 	Stats  Stats  `json:"stats"`
 }
 
+// Group is one scenario group's figures: every bot of the group, of every
+// shard that ran it.
+type Group struct {
+	Group  string `json:"group"`
+	Users  int    `json:"users"`
+	Joins  Joins  `json:"joins"`
+	Errors int    `json:"errors"`
+	Stats  Stats  `json:"stats"`
+}
+
 // User is one bot's figures.
 type User struct {
 	Shard  string `json:"shard,omitempty"`
 	User   string `json:"user"`
-	Room   string `json:"room,omitempty"` // the last room seen
+	Room   string `json:"room,omitempty"`  // the last room seen
+	Group  string `json:"group,omitempty"` // its scenario group
 	Joins  Joins  `json:"joins"`
 	Errors int    `json:"errors"`
 	Stats  Stats  `json:"stats"`
@@ -156,6 +177,14 @@ type WriterSummary struct {
 	Dropped int      `json:"dropped_lines"`
 	Reasons []string `json:"reasons,omitempty"`
 }
+
+// IsFreeze reports whether e counts as one video freeze: its freeze_start.
+// This is the one definition of "a freeze" that the summary, the report
+// and the scenario's freezes assertion all count. Every freeze has one
+// freeze_start (raised when the gap is first seen, or at its end for a
+// short one); its freeze_end follows when the video resumes, so a freeze
+// still ongoing when the bot stopped counts too (as unended).
+func IsFreeze(e reports.Event) bool { return e.Event == reports.EvFreezeStart }
 
 // IsError reports whether e is an error worth highlighting: a negative code,
 // a failed enter, a component error, a kick or a failed IM send.

@@ -49,6 +49,7 @@ func fixture() *reports.Dataset {
 		ev(0, "u2", "1001", reports.EvEntered, 1018, 300),
 		ev(1, "u3", "1002", reports.EvEnterFailed, -100018, 50),
 		ev(2, "u1", "1001", reports.EvFirstFrame, 0, 400),
+		ev(2, "u1", "1001", reports.EvFreezeStart, 0, 0),
 		ev(3, "u1", "1001", reports.EvFreezeEnd, 0, 700),
 		{Time: t0.Add(4 * time.Second), Kind: reports.KindRun, Event: reports.EvDropped, Value: 3, Message: "writer dropped 3 lines"},
 	}

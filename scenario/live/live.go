@@ -49,6 +49,8 @@ type Options struct {
 	// AcceptOverload records that an overloaded generator does not make the
 	// run inconclusive (RunInfo.OverloadAccepted).
 	AcceptOverload bool
+	// Dist: shards, a common start, live metrics (dist.go).
+	Dist Dist
 }
 
 // Outcome is a finished run: where its report is and how it went.
@@ -81,6 +83,9 @@ func Run(ctx context.Context, c *scenario.Config, o Options) (*Outcome, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrUsage, err)
 	}
+	if plan, err = o.Dist.shardPlan(plan); err != nil {
+		return nil, err
+	}
 	if o.Getenv == nil {
 		o.Getenv = func(string) string { return "" }
 	}
@@ -105,11 +110,20 @@ func Run(ctx context.Context, c *scenario.Config, o Options) (*Outcome, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: run directory: %w", ErrNotCarried, err)
 	}
+	dr, err := o.Dist.prepare(ctx, c, plan)
+	if err != nil {
+		_ = dir.Close()
+		return nil, err
+	}
+	defer dr.close()
 	factory := newFactory(c, tg, host, o.Logger)
-	opts := []scenario.RunnerOption{scenario.WithSink(dir), scenario.WithFaults(tg.Faults),
+	opts := []scenario.RunnerOption{scenario.WithSink(dr.sink(dir)), scenario.WithFaults(tg.Faults),
 		scenario.WithMediaLag(func() (float64, float64) {
-			l := host.PacingLag()
+			l := host.PacingLagTotal()
 			return ms(l.P99), ms(l.Max)
+		}, func() (float64, float64, int64) {
+			l := host.PacingLag()
+			return ms(l.P99), ms(l.Max), l.Frames
 		})}
 	if o.Progress != nil {
 		opts = append(opts, scenario.WithProgress(o.Progress, o.TTY))
@@ -120,6 +134,7 @@ func Run(ctx context.Context, c *scenario.Config, o Options) (*Outcome, error) {
 	if o.Hard != nil {
 		opts = append(opts, scenario.WithHardStop(o.Hard))
 	}
+	opts = append(opts, dr.opts...)
 	runner, err := scenario.NewRunner(plan, factory, opts...)
 	if err != nil {
 		_ = dir.Close()
@@ -133,21 +148,26 @@ func Run(ctx context.Context, c *scenario.Config, o Options) (*Outcome, error) {
 	if err := dir.Close(); err != nil {
 		return nil, fmt.Errorf("%w: writing the run directory: %w", ErrNotCarried, err)
 	}
-	return finish(c, o, tg.Name, res)
+	dr.close() // the run is over: stop serving metrics before the report
+	return finish(c, o, tg.Name, res, func(info *reports.RunInfo) { dr.record(info, o.Dist, res) })
 }
 
 // finish evaluates the assertions on the run directory as written (so a
 // later `roombot report` sees the same) and renders the reports.
-func finish(c *scenario.Config, o Options, targetName string, res *scenario.Result) (*Outcome, error) {
+func finish(c *scenario.Config, o Options, targetName string, res *scenario.Result, more func(*reports.RunInfo)) (*Outcome, error) {
 	out := o.Out
 	ds, err := reports.Load(out)
 	if err != nil {
 		return nil, fmt.Errorf("%w: reading back the run directory: %w", ErrNotCarried, err)
 	}
 	info := reports.RunInfo{Name: c.Name, Scenario: c.File(), Target: targetName, Seed: c.Seed,
-		Started: res.Started, Ended: res.Ended, Interrupted: res.Interrupted, Health: res.Health, OverloadAccepted: o.AcceptOverload}
+		Started: res.Started, Ended: res.Ended, Interrupted: res.Interrupted, Health: res.Health, OverloadAccepted: o.AcceptOverload,
+		Groups: c.GroupMembers()}
+	more(&info)
 	ds.Info = info
-	info.Checks = scenario.Evaluate(c, ds)
+	if info.Part == nil { // a shard's assertions are evaluated over all shards by report --merge
+		info.Checks = scenario.Evaluate(c, ds)
+	}
 	sum, err := render.Finish(out, info)
 	if err != nil {
 		return nil, fmt.Errorf("%w: rendering reports: %w", ErrNotCarried, err)

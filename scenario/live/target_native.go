@@ -28,11 +28,11 @@ func nativeUnsupported(f signaling.Feature) string {
 }
 
 func checkEmbedded(c *scenario.Config) scenario.ValidationErrors {
-	return onlyFor(c, scenario.TargetEmbedded, "admin_url", "admin_token_env", "api_key_env", "api_secret_env", "token_url")
+	return onlyFor(c, scenario.TargetEmbedded, "admin_url", "admin_token_env", "api_key_env", "api_secret_env", "token_url", "token_auth_env")
 }
 
 func checkNative(c *scenario.Config) scenario.ValidationErrors {
-	errs := onlyFor(c, scenario.TargetNative, "api_key_env", "api_secret_env", "token_url")
+	errs := onlyFor(c, scenario.TargetNative, "api_key_env", "api_secret_env", "token_url", "token_auth_env")
 	if c.Target.AdminURL == "" {
 		for _, u := range c.Features() {
 			if u.Feature.FaultName() != "" {
@@ -48,7 +48,8 @@ func checkNative(c *scenario.Config) scenario.ValidationErrors {
 func onlyFor(c *scenario.Config, kind string, keys ...string) scenario.ValidationErrors {
 	t := c.Target
 	set := map[string]bool{"admin_url": t.AdminURL != "", "admin_token_env": t.AdminTokenEnv != "",
-		"api_key_env": t.APIKeyEnv != "", "api_secret_env": t.APISecretEnv != "", "token_url": t.TokenURL != ""}
+		"api_key_env": t.APIKeyEnv != "", "api_secret_env": t.APISecretEnv != "", "token_url": t.TokenURL != "",
+		"token_auth_env": t.TokenAuthEnv != ""}
 	var errs scenario.ValidationErrors
 	for _, k := range keys {
 		if set[k] {

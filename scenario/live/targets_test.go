@@ -23,6 +23,16 @@ func TestCheckTargets(t *testing.T) {
 		{"native with admin", "target: {url: ws://127.0.0.1:1/ws, admin_url: http://127.0.0.1:1}\ntimeline: [{at: 1s, fault: {kick: {user: g-1}}}]\n" + groups, ""},
 		{"embedded takes no API key", "target: {kind: embedded, api_key_env: K}\n" + groups,
 			"x.yaml:1:39: target.api_key_env: target kind embedded does not use api_key_env"},
+		{"livekit lacks fail_enter", "target: {kind: livekit, url: ws://127.0.0.1:1}\ntimeline: [{at: 1s, fault: {fail_enter: {code: -100018}}}]\n" + groups,
+			"x.yaml:2:28: timeline[0].fault: fault fail_enter is not supported by target livekit (LiveKit has no API to make joins fail"},
+		{"livekit carries kick, dismiss, mute_track", "target: {kind: livekit, url: ws://127.0.0.1:1}\ntimeline:\n" +
+			"  - {at: 1s, fault: {mute_track: {user: g-1, track: audio}}}\n  - {at: 2s, fault: {kick: {user: g-1}}}\n  - {at: 3s, fault: {dismiss: {room: 1001}}}\n" + groups, ""},
+		{"native lacks mute_track", "timeline: [{at: 1s, fault: {mute_track: {user: g-1, track: video}}}]\n" + groups,
+			"x.yaml:1:28: timeline[0].fault: fault mute_track is not supported by target embedded (the reference service's admin API has no such fault"},
+		{"livekit takes no admin_url", "target: {kind: livekit, url: ws://127.0.0.1:1, admin_url: http://127.0.0.1:1}\n" + groups,
+			"target.admin_url: target kind livekit does not use admin_url"},
+		{"token_auth_env needs token_url", "target: {kind: livekit, url: ws://127.0.0.1:1, token_auth_env: T}\n" + groups,
+			"x.yaml:1:64: target.token_auth_env: token_auth_env without token_url"},
 		{"unknown kind", "target: {kind: nosuch, url: ws://127.0.0.1:1}\n" + groups,
 			`x.yaml:1:16: target.kind: unknown target kind "nosuch" (kinds: `},
 	} {

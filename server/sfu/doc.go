@@ -29,6 +29,12 @@
 // forwarded track's SSRC) is answered with a DLRR so that it can measure its
 // receiving leg's RTT too.
 //
+// Liveness: a peer fails (PeerConfig.OnFailed) when ICE/DTLS fails, when
+// nothing arrives from the client for Config.MediaTimeout (pion's ICE
+// keepalives are the consent checks), or when the client closes its side
+// (DTLS close_notify). An offer not answered within Config.AnswerTimeout
+// calls PeerConfig.OnAnswerTimeout.
+//
 // The room layer (package server) decides who receives what; this package
 // only carries packets and never knows about rooms.
 package sfu

@@ -34,6 +34,16 @@ const (
 	// default (~200 KB) overflows on bursts; Linux clips the request to
 	// net.core.rmem_max / wmem_max.
 	SocketBuffer = 4 << 20
+	// DefaultMediaTimeout is how long a peer's media connection may go
+	// without receiving anything (media, RTCP, or an answer to the ICE
+	// consent checks the server sends) before it is failed. ICE that never
+	// connects after the answer fails within it too.
+	DefaultMediaTimeout = 10 * time.Second
+	// DefaultAnswerTimeout is how long an offer may stay unanswered.
+	DefaultAnswerTimeout = 10 * time.Second
+	// maxKeepalive is the longest spacing of the server's ICE consent
+	// checks (pion's default keepalive interval).
+	maxKeepalive = 2 * time.Second
 )
 
 // Config configures an Engine.
@@ -46,6 +56,13 @@ type Config struct {
 	PublicIPs []string
 	// KeyframeInterval rate-limits PLIs per publication (DefaultKeyframeInterval).
 	KeyframeInterval time.Duration
+	// MediaTimeout is the silence after which a peer's media connection
+	// fails (DefaultMediaTimeout): ICE goes disconnected after half of it
+	// and failed after all of it; the server sends consent checks at least
+	// four times per timeout (at most every 2 s).
+	MediaTimeout time.Duration
+	// AnswerTimeout bounds the wait for each answer (DefaultAnswerTimeout).
+	AnswerTimeout time.Duration
 	// Logger receives the engine's logs (slog.Default when nil).
 	Logger *slog.Logger
 }
@@ -68,6 +85,7 @@ type Engine struct {
 	mux    ice.UDPMux
 	log    *slog.Logger
 	kfGap  time.Duration
+	answer time.Duration
 	stats  Stats
 	mu     sync.Mutex
 	peers  map[*Peer]struct{}
@@ -82,6 +100,12 @@ func New(cfg Config) (*Engine, error) {
 	if cfg.KeyframeInterval <= 0 {
 		cfg.KeyframeInterval = DefaultKeyframeInterval
 	}
+	if cfg.MediaTimeout <= 0 {
+		cfg.MediaTimeout = DefaultMediaTimeout
+	}
+	if cfg.AnswerTimeout <= 0 {
+		cfg.AnswerTimeout = DefaultAnswerTimeout
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
@@ -95,10 +119,10 @@ func New(cfg Config) (*Engine, error) {
 	}
 	_ = conn.SetReadBuffer(SocketBuffer)  // best effort: clipped by the kernel
 	_ = conn.SetWriteBuffer(SocketBuffer) // best effort
-	e := &Engine{conn: conn, log: cfg.Logger, kfGap: cfg.KeyframeInterval, peers: map[*Peer]struct{}{}}
+	e := &Engine{conn: conn, log: cfg.Logger, kfGap: cfg.KeyframeInterval, answer: cfg.AnswerTimeout, peers: map[*Peer]struct{}{}}
 	logs := pionLogs{cfg.Logger}
 	e.mux = webrtc.NewICEUDPMux(logs.NewLogger("udpmux"), conn)
-	api, err := newAPI(e.mux, conn.LocalAddr().(*net.UDPAddr), cfg.PublicIPs, logs)
+	api, err := newAPI(e.mux, conn.LocalAddr().(*net.UDPAddr), cfg, logs)
 	if err != nil {
 		_ = e.mux.Close()
 		return nil, err
@@ -109,7 +133,7 @@ func New(cfg Config) (*Engine, error) {
 
 // newAPI builds the pion API: codecs, header extensions, interceptors and
 // network settings shared by every peer.
-func newAPI(mux ice.UDPMux, local *net.UDPAddr, publicIPs []string, logs pionLogs) (*webrtc.API, error) {
+func newAPI(mux ice.UDPMux, local *net.UDPAddr, cfg Config, logs pionLogs) (*webrtc.API, error) {
 	m, err := NewMediaEngine()
 	if err != nil {
 		return nil, err
@@ -142,9 +166,14 @@ func newAPI(mux ice.UDPMux, local *net.UDPAddr, publicIPs []string, logs pionLog
 	if local.IP.IsLoopback() {
 		se.SetIncludeLoopbackCandidate(true)
 	}
-	if len(publicIPs) > 0 {
-		se.SetNAT1To1IPs(publicIPs, webrtc.ICECandidateTypeHost)
+	if len(cfg.PublicIPs) > 0 {
+		se.SetNAT1To1IPs(cfg.PublicIPs, webrtc.ICECandidateTypeHost)
 	}
+	// Dead media: pion's agent declares the selected pair disconnected, then
+	// failed, by the time since anything was last received on it; its
+	// keepalives (binding requests the client must answer) are the consent
+	// checks. The connection state then goes failed and OnFailed runs.
+	se.SetICETimeouts(cfg.MediaTimeout/2, cfg.MediaTimeout-cfg.MediaTimeout/2, min(maxKeepalive, cfg.MediaTimeout/4))
 	return webrtc.NewAPI(webrtc.WithMediaEngine(m), webrtc.WithInterceptorRegistry(ir),
 		webrtc.WithSettingEngine(se)), nil
 }

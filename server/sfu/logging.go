@@ -27,21 +27,30 @@ func (l pionLogger) emit(level slog.Level, msg string) {
 	}
 }
 
+// emitf formats only when the level is enabled: formatting costs, and pion
+// passes values (a track being set up) that another of its goroutines is
+// still writing, which the race detector reports from inside fmt.
+func (l pionLogger) emitf(level slog.Level, format string, a ...any) {
+	if l.log.Enabled(context.Background(), level) {
+		l.log.Log(context.Background(), level, fmt.Sprintf(format, a...))
+	}
+}
+
 func (l pionLogger) Trace(string)          {}
 func (l pionLogger) Tracef(string, ...any) {}
 func (l pionLogger) Debug(msg string)      { l.emit(slog.LevelDebug, msg) }
 func (l pionLogger) Debugf(format string, a ...any) {
-	l.emit(slog.LevelDebug, fmt.Sprintf(format, a...))
+	l.emitf(slog.LevelDebug, format, a...)
 }
 func (l pionLogger) Info(msg string) { l.emit(slog.LevelDebug, msg) }
 func (l pionLogger) Infof(format string, a ...any) {
-	l.emit(slog.LevelDebug, fmt.Sprintf(format, a...))
+	l.emitf(slog.LevelDebug, format, a...)
 }
 func (l pionLogger) Warn(msg string) { l.emit(slog.LevelDebug, msg) }
 func (l pionLogger) Warnf(format string, a ...any) {
-	l.emit(slog.LevelDebug, fmt.Sprintf(format, a...))
+	l.emitf(slog.LevelDebug, format, a...)
 }
 func (l pionLogger) Error(msg string) { l.emit(slog.LevelWarn, msg) }
 func (l pionLogger) Errorf(format string, a ...any) {
-	l.emit(slog.LevelWarn, fmt.Sprintf(format, a...))
+	l.emitf(slog.LevelWarn, format, a...)
 }

@@ -4,9 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/pion/rtcp"
+	"github.com/pion/sdp/v3"
 	"github.com/pion/webrtc/v4"
 )
 
@@ -30,8 +32,12 @@ type PeerConfig struct {
 	// OnPublication is called once per upstream track when its first packet
 	// arrives, from a pion goroutine.
 	OnPublication func(*Publication)
-	// OnFailed is called once if ICE/DTLS fails or disconnects for good.
+	// OnFailed is called once if ICE/DTLS fails or the media connection
+	// stays silent for the engine's MediaTimeout.
 	OnFailed func()
+	// OnAnswerTimeout is called once if an offer is not answered within
+	// the engine's AnswerTimeout of being sent.
+	OnAnswerTimeout func()
 }
 
 // Peer is one participant's PeerConnection. Its methods are safe for
@@ -48,7 +54,9 @@ type Peer struct {
 	closed     bool
 	candidates []webrtc.ICECandidateInit
 	downs      map[*DownTrack]*webrtc.RTPSender
+	answerDue  *time.Timer // running while an offer is outstanding
 
+	closing   atomic.Bool // Close was called: a closed state is ours
 	failOnce  sync.Once
 	closeOnce sync.Once
 	wg        sync.WaitGroup // track readers and RTCP readers
@@ -82,7 +90,12 @@ func (e *Engine) NewPeer(cfg PeerConfig) (*Peer, error) {
 	}
 	pc.OnTrack(p.onTrack)
 	pc.OnConnectionStateChange(func(s webrtc.PeerConnectionState) {
-		if s == webrtc.PeerConnectionStateFailed && cfg.OnFailed != nil {
+		e.log.Debug("peer connection state", "user", cfg.UserID, "state", s.String())
+		// Failed: ICE/DTLS failure or silence (Config.MediaTimeout). Closed
+		// without our Close: pion closes the PeerConnection when the client
+		// sends a DTLS close_notify (a browser's pc.close()).
+		dead := s == webrtc.PeerConnectionStateFailed || s == webrtc.PeerConnectionStateClosed && !p.closing.Load()
+		if dead && cfg.OnFailed != nil {
 			p.failOnce.Do(cfg.OnFailed)
 		}
 	})
@@ -135,11 +148,17 @@ func (p *Peer) offerLocked() error {
 	}
 	p.offering = true
 	p.cfg.SendOffer(p.pc.LocalDescription().SDP)
+	if p.cfg.OnAnswerTimeout != nil {
+		p.answerDue = time.AfterFunc(p.e.answer, p.cfg.OnAnswerTimeout)
+	}
 	return nil
 }
 
 // SetAnswer applies the client's answer to the outstanding offer and makes
-// the next offer if one was requested meanwhile.
+// the next offer if one was requested meanwhile. A refused answer changes
+// nothing: the offer stays outstanding (see ResendOffer). An answer that
+// leaves an upstream m-line not sending (inactive, recvonly, rejected) is
+// refused with ErrNotSending.
 func (p *Peer) SetAnswer(sdp string) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -149,13 +168,17 @@ func (p *Peer) SetAnswer(sdp string) error {
 	if !p.offering {
 		return ErrNoOffer
 	}
+	if err := p.checkUpstream(sdp); err != nil {
+		return fmt.Errorf("sfu: answer from %q: %w", p.cfg.UserID, err)
+	}
 	if err := p.pc.SetRemoteDescription(webrtc.SessionDescription{Type: webrtc.SDPTypeAnswer, SDP: sdp}); err != nil {
-		// pion cannot roll a local offer back; send the outstanding offer
-		// again so that a client whose answer was refused can answer anew.
-		p.cfg.SendOffer(p.pc.LocalDescription().SDP)
 		return fmt.Errorf("sfu: answer from %q: %w", p.cfg.UserID, err)
 	}
 	p.offering = false
+	if p.answerDue != nil {
+		p.answerDue.Stop()
+		p.answerDue = nil
+	}
 	for _, c := range p.candidates {
 		if err := p.pc.AddICECandidate(c); err != nil {
 			p.e.log.Debug("early candidate rejected", "user", p.cfg.UserID, "err", err)
@@ -169,13 +192,73 @@ func (p *Peer) SetAnswer(sdp string) error {
 	return nil
 }
 
+// ResendOffer sends the outstanding offer again (after a refused answer:
+// pion cannot roll a local offer back, so the client answers it anew). It
+// does nothing when no offer is outstanding.
+func (p *Peer) ResendOffer() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closed || !p.offering {
+		return
+	}
+	p.cfg.SendOffer(p.pc.LocalDescription().SDP)
+}
+
+// checkUpstream refuses an answer in which an upstream m-line (recvonly on
+// the server) is not sending: the room would announce media that never
+// comes.
+func (p *Peer) checkUpstream(answer string) error {
+	var sd sdp.SessionDescription
+	if err := sd.UnmarshalString(answer); err != nil {
+		return fmt.Errorf("%w: %w", ErrBadAnswer, err)
+	}
+	up := map[string]string{} // mid → kind
+	for _, tr := range p.pc.GetTransceivers() {
+		if tr.Direction() == webrtc.RTPTransceiverDirectionRecvonly && tr.Mid() != "" {
+			up[tr.Mid()] = tr.Kind().String()
+		}
+	}
+	session := direction(sd.Attributes, "sendrecv")
+	for _, md := range sd.MediaDescriptions {
+		mid, _ := md.Attribute("mid")
+		kind, ok := up[mid]
+		if !ok {
+			continue
+		}
+		dir := direction(md.Attributes, session)
+		if md.MediaName.Port.Value == 0 {
+			dir = "rejected (port 0)"
+		}
+		if dir != "sendonly" && dir != "sendrecv" {
+			return fmt.Errorf("%w: upstream m-line mid %s (%s) is %s: attach the %s track and answer sendonly, or enter without publishing %s",
+				ErrNotSending, mid, kind, dir, kind, kind)
+		}
+	}
+	return nil
+}
+
+// direction is the direction attribute among attrs, or def.
+func direction(attrs []sdp.Attribute, def string) string {
+	for _, a := range attrs {
+		switch a.Key {
+		case "sendrecv", "sendonly", "recvonly", "inactive":
+			return a.Key
+		}
+	}
+	return def
+}
+
 // AddCandidate adds a trickled client candidate; candidates that arrive
-// before the first answer are buffered.
+// between the first offer and its answer are buffered (up to 64), and one
+// before any offer is refused with ErrEarlyCandidate.
 func (p *Peer) AddCandidate(c webrtc.ICECandidateInit) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.closed {
 		return ErrClosed
+	}
+	if p.pc.LocalDescription() == nil {
+		return ErrEarlyCandidate
 	}
 	if c.Candidate == "" {
 		return nil // end of candidates
@@ -290,8 +373,12 @@ func (p *Peer) onTrack(t *webrtc.TrackRemote, r *webrtc.RTPReceiver) {
 func (p *Peer) Close() error {
 	var err error
 	p.closeOnce.Do(func() {
+		p.closing.Store(true)
 		p.mu.Lock()
 		p.closed = true
+		if p.answerDue != nil {
+			p.answerDue.Stop()
+		}
 		downs := p.downs
 		p.downs = map[*DownTrack]*webrtc.RTPSender{}
 		p.mu.Unlock()

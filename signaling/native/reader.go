@@ -23,7 +23,7 @@ func (s *session) reader() {
 		default:
 		}
 		if !s.terminal.Swap(true) {
-			s.q.push(signaling.Disconnected{Err: endErr})
+			s.q.Push(signaling.Disconnected{Err: endErr})
 		}
 	}()
 	for {
@@ -74,18 +74,18 @@ func (s *session) handle(m protocol.Msg) error {
 		for i, x := range b.List {
 			list[i] = member(x)
 		}
-		s.q.push(signaling.Members{List: list})
+		s.q.Push(signaling.Members{List: list})
 	case *protocol.UserEntered:
-		s.q.push(signaling.UserEntered{Member: member(b.Member)})
+		s.q.Push(signaling.UserEntered{Member: member(b.Member)})
 	case *protocol.UserLeft:
-		s.q.push(signaling.UserLeft{UserID: b.UserID})
+		s.q.Push(signaling.UserLeft{UserID: b.UserID})
 	case *protocol.RemoteState:
-		s.q.push(signaling.RemoteMedia{UserID: b.UserID, AudioMuted: b.AudioMuted, VideoOff: b.VideoOff})
+		s.q.Push(signaling.RemoteMedia{UserID: b.UserID, AudioMuted: b.AudioMuted, VideoOff: b.VideoOff})
 	case *protocol.SDP: // an offer: the only SDP a server sends
 		// An offer racing our own leave (the PeerConnection is closing)
 		// is no failure of the room: drop it.
 		if err := s.answer(b.SDP); err != nil && !s.terminal.Load() && s.pc.ConnectionState() != webrtc.PeerConnectionStateClosed {
-			s.q.push(signaling.Failure{Err: &signaling.Error{Code: codes.ErrJoinRoom, Message: err.Error()}})
+			s.q.Push(signaling.Failure{Err: &signaling.Error{Code: codes.ErrJoinRoom, Message: err.Error()}})
 		}
 	case *protocol.Candidate:
 		if b.Candidate != "" {
@@ -94,15 +94,15 @@ func (s *session) handle(m protocol.Msg) error {
 			}
 		}
 	case *protocol.Message:
-		s.q.push(signaling.Message{From: b.From, To: b.To, Group: b.Group, Type: signaling.MessageType(b.Kind),
+		s.q.Push(signaling.Message{From: b.From, To: b.To, Group: b.Group, Type: signaling.MessageType(b.Kind),
 			Text: b.Text, Data: b.Data, Desc: b.Desc, Ext: b.Ext, Seq: b.Seq, Time: time.UnixMilli(b.Time)})
 	case *protocol.Kicked:
 		if !s.terminal.Swap(true) {
-			s.q.push(signaling.Kicked{Reason: signaling.KickReason(b.Reason), Message: b.Message})
+			s.q.Push(signaling.Kicked{Reason: signaling.KickReason(b.Reason), Message: b.Message})
 		}
 		return errors.New("native: kicked: " + b.Reason)
 	case *protocol.Error:
-		s.q.push(signaling.Failure{Err: &signaling.Error{Code: b.Code, Message: b.Message}})
+		s.q.Push(signaling.Failure{Err: &signaling.Error{Code: b.Code, Message: b.Message}})
 	case nil: // pong
 	}
 	return nil

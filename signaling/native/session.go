@@ -12,6 +12,7 @@ import (
 	"github.com/pion/webrtc/v4"
 	"github.com/roombot/roombot/protocol"
 	"github.com/roombot/roombot/signaling"
+	"github.com/roombot/roombot/signaling/internal/evq"
 )
 
 // session is one Join. See the package doc for its goroutines.
@@ -21,7 +22,7 @@ type session struct {
 	pc *webrtc.PeerConnection
 	p  signaling.JoinParams
 	h  signaling.Handler
-	q  *queue
+	q  *evq.Queue
 
 	wmu    sync.Mutex // one WebSocket writer at a time
 	nextID atomic.Uint64
@@ -45,7 +46,7 @@ type session struct {
 
 func newSession(d *Driver, ws *websocket.Conn, pc *webrtc.PeerConnection, p signaling.JoinParams, h signaling.Handler) *session {
 	s := &session{
-		d: d, ws: ws, pc: pc, p: p, h: h, q: newQueue(), pending: map[uint64]chan protocol.Reply{},
+		d: d, ws: ws, pc: pc, p: p, h: h, q: evq.New(), pending: map[uint64]chan protocol.Reply{},
 		entered: make(chan error, 1), readerEnd: make(chan struct{}), stop: make(chan struct{}),
 	}
 	s.heartbeat.Store(int64(d.heartbeat))
@@ -66,7 +67,7 @@ func (s *session) start() {
 		_ = s.write(protocol.TypeCandidate, 0, &protocol.Candidate{Candidate: init.Candidate, SDPMid: init.SDPMid, SDPMLineIndex: init.SDPMLineIndex})
 	})
 	s.pc.OnTrack(func(t *webrtc.TrackRemote, r *webrtc.RTPReceiver) {
-		s.q.push(signaling.RemoteTrack{UserID: t.StreamID(), Kind: t.Kind().String(), Track: t, Receiver: r})
+		s.q.Push(signaling.RemoteTrack{UserID: t.StreamID(), Kind: t.Kind().String(), Track: t, Receiver: r})
 	})
 	s.wg.Add(3)
 	go s.reader()
@@ -103,14 +104,14 @@ func (s *session) write(t protocol.Type, id uint64, body any) error {
 func (s *session) dispatch() {
 	defer s.wg.Done()
 	for {
-		e, ok := s.q.pop()
+		e, ok := s.q.Pop()
 		if !ok {
 			return
 		}
 		s.h(e)
 		switch e.(type) {
 		case signaling.Kicked, signaling.Disconnected:
-			s.q.close(true)
+			s.q.Close(true)
 		}
 	}
 }
@@ -219,7 +220,7 @@ func (s *session) Leave(ctx context.Context) error {
 func (s *session) shutdown() {
 	s.stopOnce.Do(func() {
 		close(s.stop)
-		s.q.close(true)
+		s.q.Close(true)
 		s.wmu.Lock()
 		_ = s.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseNormalClosure, ""), time.Now().Add(time.Second))
 		s.wmu.Unlock()

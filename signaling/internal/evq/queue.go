@@ -1,4 +1,7 @@
-package native
+// Package evq is the event queue between a driver's producers (its
+// signaling reader, pion callbacks) and the goroutine that calls the
+// Handler, shared by the drivers under signaling/.
+package evq
 
 import (
 	"sync"
@@ -6,24 +9,25 @@ import (
 	"github.com/roombot/roombot/signaling"
 )
 
-// queue is an unbounded FIFO of events between the producers (reader,
+// Queue is an unbounded FIFO of events between the producers (reader,
 // pion's OnTrack) and the dispatcher, so that a slow Handler never stalls
 // signaling (replies keep flowing, and a Handler may call Do).
-type queue struct {
+type Queue struct {
 	mu     sync.Mutex
 	cond   *sync.Cond
 	items  []signaling.Event
 	closed bool
 }
 
-func newQueue() *queue {
-	q := &queue{}
+// New returns an empty, open Queue.
+func New() *Queue {
+	q := &Queue{}
 	q.cond = sync.NewCond(&q.mu)
 	return q
 }
 
-// push appends e; it is dropped after close.
-func (q *queue) push(e signaling.Event) {
+// Push appends e; it is dropped after close.
+func (q *Queue) Push(e signaling.Event) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	if q.closed {
@@ -33,8 +37,8 @@ func (q *queue) push(e signaling.Event) {
 	q.cond.Signal()
 }
 
-// pop blocks for the next event; ok is false once closed and drained.
-func (q *queue) pop() (signaling.Event, bool) {
+// Pop blocks for the next event; ok is false once closed and drained.
+func (q *Queue) Pop() (signaling.Event, bool) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	for len(q.items) == 0 && !q.closed {
@@ -49,8 +53,8 @@ func (q *queue) pop() (signaling.Event, bool) {
 	return e, true
 }
 
-// close ends the queue; when discard is set, undelivered events are dropped.
-func (q *queue) close(discard bool) {
+// Close ends the queue; when discard is set, undelivered events are dropped.
+func (q *Queue) Close(discard bool) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	q.closed = true

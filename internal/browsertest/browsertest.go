@@ -1,0 +1,36 @@
+package browsertest
+
+import (
+	"os"
+	"os/exec"
+	"testing"
+)
+
+// ChromiumPath finds a Chromium binary: $ROOMBOT_CHROMIUM, then the usual names;
+// "" when there is none.
+func ChromiumPath() string {
+	if p := os.Getenv("ROOMBOT_CHROMIUM"); p != "" {
+		return p
+	}
+	for _, n := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
+		if p, err := exec.LookPath(n); err == nil {
+			return p
+		}
+	}
+	return ""
+}
+
+// RequireChromium returns ChromiumPath for a browser test: without a binary the test is
+// skipped, except in CI (CI set), where the browser must be installed and
+// the test fails.
+func RequireChromium(t testing.TB) string {
+	t.Helper()
+	bin := ChromiumPath()
+	if bin == "" && os.Getenv("CI") != "" {
+		t.Fatal("chromium not found in CI: the browser test must run there")
+	}
+	if bin == "" {
+		t.Skip("chromium not found (install it with scripts/test-deps.sh or set ROOMBOT_CHROMIUM); skipping the browser test")
+	}
+	return bin
+}

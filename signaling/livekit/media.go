@@ -1,0 +1,224 @@
+package livekit
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/livekit/protocol/livekit"
+	protosignalling "github.com/livekit/protocol/signalling"
+	"github.com/pion/webrtc/v4"
+
+	"github.com/roombot/roombot/signaling"
+)
+
+// negotiator is one of the session's PeerConnections with its SDP and
+// trickle bookkeeping: remote candidates wait for the remote description,
+// local ones follow the description they belong to.
+type negotiator struct {
+	s      *session
+	target livekit.SignalTarget
+	pc     *webrtc.PeerConnection
+
+	mu        sync.Mutex // SDP handling vs. candidate sending
+	remoteSet bool
+	pending   []webrtc.ICECandidateInit
+}
+
+func (s *session) newNegotiator(target livekit.SignalTarget, ice []webrtc.ICEServer) (*negotiator, error) {
+	pc, err := newPC(s.p, ice)
+	if err != nil {
+		return nil, fmt.Errorf("livekit: new %s peer connection: %w", strings.ToLower(target.String()), err)
+	}
+	n := &negotiator{s: s, target: target, pc: pc}
+	pc.OnConnectionStateChange(func(st webrtc.PeerConnectionState) {
+		s.d.log.Debug("livekit: peer connection", "user", s.p.UserID, "pc", target.String(), "state", st.String())
+	})
+	pc.OnICECandidate(func(c *webrtc.ICECandidate) {
+		if c == nil {
+			return
+		}
+		n.mu.Lock() // after the description this candidate belongs to
+		defer n.mu.Unlock()
+		_ = s.send(&livekit.SignalRequest{Message: &livekit.SignalRequest_Trickle{Trickle: protosignalling.ToProtoTrickle(c.ToJSON(), target, false)}})
+	})
+	return n, nil
+}
+
+func iceServers(in []*livekit.ICEServer) []webrtc.ICEServer {
+	return protosignalling.FromProtoIceServers(in)
+}
+
+// addRemoteCandidate applies a server candidate, or keeps it until the
+// remote description is set.
+func (n *negotiator) addRemoteCandidate(t *livekit.TrickleRequest) {
+	init, err := protosignalling.FromProtoTrickle(t)
+	if err != nil || init.Candidate == "" {
+		return
+	}
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if !n.remoteSet {
+		n.pending = append(n.pending, init)
+		return
+	}
+	if err := n.pc.AddICECandidate(init); err != nil {
+		n.s.d.log.Debug("livekit: server candidate rejected", "err", err)
+	}
+}
+
+// setRemote applies a remote description and the candidates that waited
+// for it. n.mu is held.
+func (n *negotiator) setRemote(sd *livekit.SessionDescription) error {
+	desc, _, _ := protosignalling.FromProtoSessionDescription(sd)
+	if err := n.pc.SetRemoteDescription(desc); err != nil {
+		return fmt.Errorf("livekit: apply %s %s: %w", strings.ToLower(n.target.String()), desc.Type, err)
+	}
+	n.remoteSet = true
+	for _, c := range n.pending {
+		if err := n.pc.AddICECandidate(c); err != nil {
+			n.s.d.log.Debug("livekit: server candidate rejected", "err", err)
+		}
+	}
+	n.pending = nil
+	return nil
+}
+
+// answerOffer answers a subscriber offer from the server.
+func (n *negotiator) answerOffer(sd *livekit.SessionDescription) error {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if err := n.setRemote(sd); err != nil {
+		return err
+	}
+	ans, err := n.pc.CreateAnswer(nil)
+	if err != nil {
+		return fmt.Errorf("livekit: create answer: %w", err)
+	}
+	if err := n.pc.SetLocalDescription(ans); err != nil {
+		return fmt.Errorf("livekit: set answer: %w", err)
+	}
+	return n.s.send(&livekit.SignalRequest{Message: &livekit.SignalRequest_Answer{
+		Answer: protosignalling.ToProtoSessionDescription(*n.pc.LocalDescription(), sd.GetId(), nil)}})
+}
+
+// applyAnswer applies the server's answer to our publisher offer.
+func (n *negotiator) applyAnswer(sd *livekit.SessionDescription) error {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return n.setRemote(sd)
+}
+
+// offer sends a publisher offer.
+func (n *negotiator) offer() error {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	o, err := n.pc.CreateOffer(nil)
+	if err != nil {
+		return fmt.Errorf("livekit: create offer: %w", err)
+	}
+	if err := n.pc.SetLocalDescription(o); err != nil {
+		return fmt.Errorf("livekit: set offer: %w", err)
+	}
+	return n.s.send(&livekit.SignalRequest{Message: &livekit.SignalRequest_Offer{
+		Offer: protosignalling.ToProtoSessionDescription(*n.pc.LocalDescription(), 0, nil)}})
+}
+
+// wireSubscriber routes the subscriber's tracks and data channels.
+func (s *session) wireSubscriber() {
+	s.sub.pc.OnTrack(func(t *webrtc.TrackRemote, r *webrtc.RTPReceiver) {
+		// LiveKit's stream ID is "<participant sid>|<track sid>".
+		psid, _, _ := strings.Cut(t.StreamID(), "|")
+		s.mu.Lock()
+		id := s.bySid[psid]
+		s.mu.Unlock()
+		if id == "" {
+			s.d.log.Warn("livekit: track of an unknown participant", "stream", t.StreamID())
+			return
+		}
+		s.d.log.Debug("livekit: remote track", "user", s.p.UserID, "from", id, "kind", t.Kind().String())
+		s.q.Push(signaling.RemoteTrack{UserID: id, Kind: t.Kind().String(), Track: t, Receiver: r})
+	})
+	s.sub.pc.OnDataChannel(func(dc *webrtc.DataChannel) {
+		if dc.Label() == reliableLabel {
+			dc.OnMessage(s.onData)
+		}
+	})
+}
+
+const reliableLabel = "_reliable"
+
+// publish asks the server to accept each local track (AddTrack →
+// TrackPublished), attaches the accepted ones and sends the publisher
+// offer. A refused track is not sent (the refusal is a Failure event).
+func (s *session) publish(ctx context.Context) error {
+	if s.p.IM {
+		ordered := true
+		dc, err := s.pub.pc.CreateDataChannel(reliableLabel, &webrtc.DataChannelInit{Ordered: &ordered})
+		if err != nil {
+			return fmt.Errorf("livekit: data channel: %w", err)
+		}
+		dc.OnOpen(func() { close(s.dcOpen) })
+		dc.OnMessage(s.onData)
+		s.reliable = dc
+	}
+	for _, t := range s.p.Tracks {
+		info, err := s.addTrack(ctx, t)
+		if err != nil {
+			return err
+		}
+		if info == nil {
+			continue // refused: no grant for this source
+		}
+		s.mu.Lock()
+		s.local[t.Kind()] = info.GetSid()
+		s.mu.Unlock()
+		tr, err := s.pub.pc.AddTransceiverFromTrack(t, webrtc.RTPTransceiverInit{Direction: webrtc.RTPTransceiverDirectionSendonly})
+		if err != nil {
+			return fmt.Errorf("livekit: attach %s track: %w", t.Kind(), err)
+		}
+		sender := tr.Sender()
+		s.wg.Add(1)
+		go func() {
+			defer s.wg.Done()
+			signaling.DrainRTCP(sender)
+		}()
+	}
+	return s.pub.offer()
+}
+
+// addTrack sends one AddTrackRequest and waits for the server's answer:
+// the track's info, or nil when it refused.
+func (s *session) addTrack(ctx context.Context, t webrtc.TrackLocal) (*livekit.TrackInfo, error) {
+	req := &livekit.AddTrackRequest{Cid: t.ID(), Name: t.Kind().String(), Type: livekit.TrackType_AUDIO,
+		Source: livekit.TrackSource_MICROPHONE, Muted: s.p.AudioMuted}
+	if t.Kind() == webrtc.RTPCodecTypeVideo {
+		req.Type, req.Source, req.Muted = livekit.TrackType_VIDEO, livekit.TrackSource_CAMERA, s.p.VideoOff
+	}
+	ch := make(chan *livekit.TrackInfo, 1)
+	s.pubMu.Lock()
+	s.published[req.Cid] = ch
+	s.pubMu.Unlock()
+	defer func() {
+		s.pubMu.Lock()
+		delete(s.published, req.Cid)
+		s.pubMu.Unlock()
+	}()
+	if err := s.send(&livekit.SignalRequest{Message: &livekit.SignalRequest_AddTrack{AddTrack: req}}); err != nil {
+		return nil, fmt.Errorf("livekit: add %s track: %w", t.Kind(), err)
+	}
+	timeout := time.NewTimer(10 * time.Second)
+	defer timeout.Stop()
+	select {
+	case info := <-ch:
+		return info, nil
+	case <-s.readerEnd:
+		return nil, fmt.Errorf("livekit: add %s track: %w", t.Kind(), signaling.ErrClosed)
+	case <-ctx.Done():
+		return nil, fmt.Errorf("livekit: add %s track: %w", t.Kind(), ctx.Err())
+	case <-timeout.C:
+		return nil, fmt.Errorf("livekit: add %s track: no answer from the server in 10 s", t.Kind())
+	}
+}
