@@ -63,6 +63,12 @@ func fastSample(b []byte, s *Sample, in interner) bool {
 			return p.floatPtr(&s.JitterMs)
 		case "fps":
 			return p.float(&s.FPS)
+		case "undecodable":
+			return p.uint(&s.Undecodable)
+		case "mos":
+			return p.floatPtr(&s.MOS)
+		case "video_score":
+			return p.floatPtr(&s.VideoScore)
 		case "freezes":
 			return p.intN(&s.Freezes)
 		case "freeze_ms":
@@ -114,6 +120,8 @@ func (p *fastParser) track(t *TrackSample) bool {
 			return p.floatPtr(&t.LossAfterRepairPct)
 		case "expected":
 			return p.uint(&t.Expected)
+		case "loss_burst":
+			return p.floatPtr(&t.LossBurst)
 		case "repaired":
 			return p.uint(&t.Repaired)
 		case "retransmitted_packets":
@@ -128,6 +136,12 @@ func (p *fastParser) track(t *TrackSample) bool {
 			return p.floatPtr(&t.RTTMs)
 		case "frames":
 			return p.uint(&t.Frames)
+		case "undecodable":
+			return p.uint(&t.Undecodable)
+		case "mos":
+			return p.floatPtr(&t.MOS)
+		case "video_score":
+			return p.floatPtr(&t.VideoScore)
 		case "fps":
 			return p.float(&t.FPS)
 		case "freezes":

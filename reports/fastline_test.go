@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -21,8 +23,10 @@ func writerLines(t testing.TB) [][]byte {
 		Tracks: []TrackSample{{Dir: Rx, Kind: "video", Remote: "bot-8", SSRC: 4294967295, Kbps: 480.5, Packets: 44, Lost: 2, LossPct: f(4.3),
 			LossAfterRepairPct: f(0.5), Expected: 46, Repaired: 2, RetransmittedPackets: 1, RetransmittedKbps: 1.5, Nacked: 3, JitterMs: f(2.5e-7),
 			RTTMs: f(1e21), Frames: 15, FPS: 15.000000000000002, Freezes: 1, FreezeMs: 250, E2EMs: f(40), AudioLevel: f(0), NACKs: 3, PLIs: 1, FIRs: 1, Source: "front"}}}
+	var every Sample
+	fill(t, reflect.ValueOf(&every).Elem())
 	var out [][]byte
-	for _, s := range []Sample{full, {Time: t0, User: "u"}, {Time: t0, User: "u", Tracks: []TrackSample{}}} {
+	for _, s := range []Sample{every, full, {Time: t0, User: "u"}, {Time: t0, User: "u", Tracks: []TrackSample{}}} {
 		b, err := json.Marshal(s)
 		if err != nil {
 			t.Fatal(err)
@@ -30,6 +34,39 @@ func writerLines(t testing.TB) [][]byte {
 		out = append(out, b)
 	}
 	return out
+}
+
+// fill sets every field of v to a value that is not zero, so that every
+// key the writer can write is in the line: a field added to Sample or
+// TrackSample is covered without editing this test.
+func fill(t testing.TB, v reflect.Value) {
+	switch v.Kind() {
+	case reflect.Struct:
+		if v.Type() == reflect.TypeOf(time.Time{}) {
+			v.Set(reflect.ValueOf(t0))
+			return
+		}
+		for i := range v.NumField() {
+			fill(t, v.Field(i))
+		}
+	case reflect.Pointer:
+		v.Set(reflect.New(v.Type().Elem()))
+		fill(t, v.Elem())
+	case reflect.Slice:
+		v.Set(reflect.MakeSlice(v.Type(), 2, 2))
+		fill(t, v.Index(0))
+		fill(t, v.Index(1))
+	case reflect.String:
+		v.SetString("x-" + v.Type().Name())
+	case reflect.Float32, reflect.Float64:
+		v.SetFloat(1.25)
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		v.SetInt(-3)
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		v.SetUint(7)
+	default:
+		t.Fatalf("fill: a field of kind %s: teach fill and fastSample about it", v.Kind())
+	}
 }
 
 // stdSample is what encoding/json makes of b (ok false: it refuses b or b
@@ -69,7 +106,7 @@ func TestFastSampleRefuses(t *testing.T) {
 		`{"kind":"stats","ts":"2026-11-26T09:00:00Z","user":"u","tx_kbps":01}`,            // leading zero
 		`{"kind":"stats","ts":"2026-11-26T09:00:00Z","user":"u","tx_kbps":1e999}`,         // out of range
 		`{"kind":"stats","ts":"2026-11-26T09:00:00Z","user":"u","tracks":[],"tracks":[]}`, // duplicate tracks
-		`{"kind":"stats","ts":"2026-11-26T09:00:00Z","user":"u","mos":4.2}`,               // a field the fast path does not know
+		`{"kind":"stats","ts":"2026-11-26T09:00:00Z","user":"u","future":4.2}`,            // a field the fast path does not know
 		`{"kind":"stats","ts":"2026-11-26T09:00:00Z","user":"u"} x`,                       // trailing data
 		`{"kind":"room","ts":"2026-11-26T09:00:00Z","user":"u"}`,                          // not a stats line
 		`{"kind":"stats","ts":"2026-11-26T09:00:00Z","user":"ü"}`,                         // non-ASCII

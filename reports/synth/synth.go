@@ -123,7 +123,7 @@ func sample(rng *rand.Rand, t time.Time, user, room string, remotes []int, name 
 		reports.TrackSample{Dir: reports.Tx, Kind: "video", SSRC: rng.Uint32(), Kbps: vk, Packets: vp, LossPct: ptr(0), RTTMs: ptr(1 + rng.Float64())},
 		reports.TrackSample{Dir: reports.Tx, Kind: "audio", SSRC: rng.Uint32(), Kbps: ak, Packets: ap, LossPct: ptr(0), RTTMs: ptr(1 + rng.Float64())})
 	s.TxKbps, s.TxPackets = vk+ak, vp+ap
-	var jit, e2e, rtt float64
+	var jit, e2e, rtt, mos, vs float64
 	for _, rm := range remotes {
 		lost := int64(0)
 		if rng.IntN(50) == 0 {
@@ -136,7 +136,7 @@ func sample(rng *rand.Rand, t time.Time, user, room string, remotes []int, name 
 				tr.Kbps, tr.Packets, tr.Frames, tr.FPS, tr.Lost = 470+50*rng.Float64(), uint64(44+rng.IntN(10)), 15, 14.5+rng.Float64(), lost
 				tr.Expected = tr.Packets + uint64(lost)
 				tr.LossPct = ptr(100 * float64(lost) / float64(tr.Expected))
-				tr.Source = "front"
+				tr.Source, tr.VideoScore = "front", ptr(3.5+rng.Float64())
 				if lost > 0 {
 					tr.NACKs, tr.Repaired = uint64(lost), uint64(lost)
 				}
@@ -145,7 +145,7 @@ func sample(rng *rand.Rand, t time.Time, user, room string, remotes []int, name 
 				}
 			} else {
 				tr.Kbps, tr.Packets, tr.Frames, tr.FPS, tr.AudioLevel = 32+4*rng.Float64(), 50, 50, 49.5+rng.Float64(), ptr(10+10*rng.Float64())
-				tr.Expected, tr.LossPct = 50, ptr(0)
+				tr.Expected, tr.LossPct, tr.MOS = 50, ptr(0), ptr(4.1+0.3*rng.Float64())
 			}
 			s.RxKbps += tr.Kbps
 			s.RxPackets += tr.Packets
@@ -157,11 +157,17 @@ func sample(rng *rand.Rand, t time.Time, user, room string, remotes []int, name 
 			s.Freezes += tr.Freezes
 			s.FreezeMs += tr.FreezeMs
 			jit, e2e, rtt = jit+*tr.JitterMs, e2e+*tr.E2EMs, rtt+*tr.RTTMs
+			if tr.MOS != nil {
+				mos += *tr.MOS
+			} else {
+				vs += *tr.VideoScore
+			}
 			s.Tracks = append(s.Tracks, tr)
 		}
 	}
 	if n := float64(2 * len(remotes)); n > 0 {
 		s.JitterMs, s.E2EMs, s.RTTMs = ptr(jit/n), ptr(e2e/n), ptr(rtt/n)
+		s.MOS, s.VideoScore = ptr(2*mos/n), ptr(2*vs/n)
 		if s.RxExpected > 0 {
 			s.RxLossPct = 100 * float64(s.RxLost) / float64(s.RxExpected)
 		}
