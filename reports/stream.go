@@ -118,9 +118,10 @@ func readLines(r io.Reader, path string, stats bool, max int, sink Sink) (note s
 			if len(b.lines) == 0 {
 				return
 			}
+			final := b.last > 0 || len(b.lines) < batchLines // read before a worker owns b
 			jobs <- b
 			order <- b // the delivery loop drains order to its end
-			if b.last > 0 || len(b.lines) < batchLines {
+			if final {
 				return
 			}
 		}
