@@ -4,7 +4,7 @@ BIN       := bin/roombot
 PKGS      := ./...
 TESTFLAGS ?= -count=1 -timeout 30m
 
-.PHONY: all build demo test test-deps test-go test-live bench bench-livekit fixtures lint clean
+.PHONY: all build demo test test-deps test-go test-live bench bench-livekit profile fixtures lint clean
 
 all: build
 
@@ -46,3 +46,20 @@ lint:
 
 clean:
 	rm -rf bin runs
+
+# Where the time goes (issue 12): CPU and heap profiles of 100 bots in rooms of
+# two (BenchmarkBots) and of `roombot report` on a synthetic 100-bot run, with
+# the top costs of each. Profiles stay in runs/profile/ (go tool pprof -http).
+PROFILE_DIR ?= runs/profile
+profile:
+	mkdir -p $(PROFILE_DIR)
+	$(GO) test -run '^$$' -bench 'BenchmarkBots/bots=100$$' -benchtime 1x -o $(PROFILE_DIR)/bot.test \
+		-cpuprofile $(PROFILE_DIR)/bot-cpu.out -memprofile $(PROFILE_DIR)/bot-mem.out ./bot/
+	$(GO) test -run '^$$' -bench 'BenchmarkRender/bots=100,' -benchtime 3x -o $(PROFILE_DIR)/render.test \
+		-cpuprofile $(PROFILE_DIR)/report-cpu.out -memprofile $(PROFILE_DIR)/report-mem.out ./reports/render/
+	@for p in bot report; do \
+		bin=$(PROFILE_DIR)/$$p.test; [ $$p = report ] && bin=$(PROFILE_DIR)/render.test; \
+		echo "== $$p: CPU, top 20 by cumulative time"; $(GO) tool pprof -top -cum -nodecount=20 $$bin $(PROFILE_DIR)/$$p-cpu.out | tail -n +6; \
+		echo "== $$p: CPU, top 15 by own time"; $(GO) tool pprof -top -nodecount=15 $$bin $(PROFILE_DIR)/$$p-cpu.out | tail -n +6; \
+		echo "== $$p: memory allocated, top 10"; $(GO) tool pprof -top -sample_index=alloc_space -nodecount=10 $$bin $(PROFILE_DIR)/$$p-mem.out | tail -n +6; \
+	done

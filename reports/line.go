@@ -47,8 +47,15 @@ type sampleLine struct {
 // holds Samples, events.jsonl Events): a valid line of the guessed type is
 // decoded in one pass; anything else takes the exact two-pass path, so the
 // result never depends on the guess.
-func decodeLine(b []byte, stats bool) (Line, error) {
+func decodeLine(b []byte, stats bool) (Line, error) { return decodeLineIn(b, stats, nil) }
+
+// decodeLineIn is decodeLine sharing repeated strings through in (nil: no
+// sharing); stats lines of the writer's shape take fastSample.
+func decodeLineIn(b []byte, stats bool, in interner) (Line, error) {
 	if stats {
+		if s := new(Sample); fastSample(b, s, in) && checkSample(s) == nil {
+			return Line{Sample: s}, nil
+		}
 		var s sampleLine
 		if json.Unmarshal(b, &s) == nil && s.Kind != nil && *s.Kind == KindStats && checkSample(&s.Sample) == nil {
 			return Line{Sample: &s.Sample}, nil

@@ -1,12 +1,9 @@
 package reports
 
 import (
-	"bufio"
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -42,77 +39,17 @@ func (d *Dataset) Runs() []RunInfo {
 // other bad line is an error naming file:line (*LineError, up to ten joined).
 func Load(dir string) (*Dataset, error) {
 	d := &Dataset{Dir: dir}
-	info, err := ReadRunInfo(dir)
-	switch {
-	case errors.Is(err, os.ErrNotExist):
-		d.Info = RunInfo{Name: filepath.Base(filepath.Clean(dir)), Incomplete: true}
-		d.Notes = append(d.Notes, "run.json is missing: the run did not finish (killed?); run info, checks and health are unknown")
-	case err != nil:
+	h, err := Read(dir, SinkFunc{
+		Event:  func(e Event) { d.Events = append(d.Events, e) },
+		Sample: func(s Sample) { d.Samples = append(d.Samples, s) },
+	})
+	if err != nil {
 		return nil, err
-	default:
-		d.Info = *info
 	}
-	found := 0
-	var errs []error
-	for _, name := range []string{EventsFile, StatsFile} {
-		path := filepath.Join(dir, name)
-		f, err := os.Open(path)
-		if errors.Is(err, os.ErrNotExist) {
-			continue
-		}
-		if err != nil {
-			return nil, fmt.Errorf("load run: %w", err)
-		}
-		found++
-		note, ferrs := d.read(f, path, maxLineErrors-len(errs))
-		f.Close()
-		errs = append(errs, ferrs...)
-		if note != "" {
-			d.Notes = append(d.Notes, note)
-		}
-	}
-	if found == 0 {
-		return nil, fmt.Errorf("load %s: %w", dir, ErrNoStreams)
-	}
-	if len(errs) > 0 {
-		return nil, fmt.Errorf("load %s: %w", dir, errors.Join(errs...))
-	}
+	d.Info, d.Notes = h.Info, h.Notes
 	sort.SliceStable(d.Events, func(i, j int) bool { return d.Events[i].Time.Before(d.Events[j].Time) })
 	sort.SliceStable(d.Samples, func(i, j int) bool { return d.Samples[i].Time.Before(d.Samples[j].Time) })
 	return d, nil
-}
-
-// read appends r's lines to d; it returns a note for a tolerated truncated
-// last line and at most max line errors.
-func (d *Dataset) read(r io.Reader, path string, max int) (note string, errs []error) {
-	br := bufio.NewReaderSize(r, 64<<10)
-	stats := filepath.Base(path) == StatsFile
-	for n := 1; ; n++ {
-		b, err := br.ReadBytes('\n')
-		if len(b) == 0 && err != nil {
-			if err != io.EOF {
-				errs = append(errs, fmt.Errorf("%s: %w", path, err))
-			}
-			return note, errs
-		}
-		last := err != nil // no newline: the final line
-		if len(bytes.TrimSpace(b)) == 0 {
-			continue
-		}
-		l, derr := decodeLine(b, stats)
-		switch {
-		case derr != nil && last:
-			return fmt.Sprintf("%s:%d: skipped a truncated last line (%d bytes): the writer was killed mid-line", path, n, len(b)), errs
-		case derr != nil:
-			if len(errs) < max {
-				errs = append(errs, &LineError{File: path, Line: n, Err: derr})
-			}
-		case l.Event != nil:
-			d.Events = append(d.Events, *l.Event)
-		default:
-			d.Samples = append(d.Samples, *l.Sample)
-		}
-	}
 }
 
 // ReadRunInfo reads dir/run.json. A missing file is an error wrapping

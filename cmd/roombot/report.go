@@ -38,8 +38,9 @@ func reportCommand(env Env) *cli.Command {
 			&cli.BoolFlag{Name: "merge", Usage: "merge the run directories DIR... into --out"},
 			&cli.StringFlag{Name: "out", Usage: "output run directory of --merge (created if missing)"},
 			&cli.StringFlag{Name: "scenario", Usage: "evaluate this scenario file's assertions over the run's lines (replaces run.json's checks)"},
+			cpuProfileFlag, memProfileFlag,
 		}, reportDistFlags()...),
-		Action: func(c *cli.Context) error {
+		Action: profiled("report", func(c *cli.Context) error {
 			dirs := c.Args().Slice()
 			for i, d := range dirs {
 				dirs[i] = runDirOf(d)
@@ -84,7 +85,7 @@ func reportCommand(env Env) *cli.Command {
 				}
 			}
 			return reportResult(env, dir, s)
-		},
+		}),
 	}
 }
 

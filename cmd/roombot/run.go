@@ -11,6 +11,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/roombot/roombot/internal/profile"
 	"github.com/roombot/roombot/reports"
 	"github.com/roombot/roombot/scenario"
 	"github.com/roombot/roombot/scenario/live"
@@ -44,6 +45,7 @@ func runCommand(env Env) *cli.Command {
 			&cli.BoolFlag{Name: "no-progress", Usage: "no live progress display"},
 			&cli.StringFlag{Name: "target", Usage: "KIND=URL: play against this server instead of the file's target (kinds: " + strings.Join(live.TargetKinds(), ", ") + ")"},
 			&cli.BoolFlag{Name: "accept-overload", Usage: "an overloaded load generator does not make the run inconclusive (exit 4)"},
+			cpuProfileFlag, memProfileFlag,
 		}, runDistFlags()...),
 		Action: func(c *cli.Context) error {
 			f, err := runFlagsOf(c)
@@ -76,13 +78,19 @@ func runCommand(env Env) *cli.Command {
 				_, err = plan.WriteTo(env.Stdout)
 				return err
 			}
-			return play(c.Context, env, cfg, f, dist)
+			stop, err := profile.Start(f.cpuProfile, f.memProfile)
+			if err != nil {
+				return withExit(ExitUsage, fmt.Errorf("run: %w", err))
+			}
+			err = play(c.Context, env, cfg, f, dist)
+			return errors.Join(err, stop())
 		},
 	}
 }
 
 type runFlags struct {
 	file, out, target                         string
+	cpuProfile, memProfile                    string
 	dryRun, check, noProgress, acceptOverload bool
 	dist                                      distFlags
 }
@@ -92,7 +100,7 @@ type runFlags struct {
 // `roombot run SCENARIO [--out DIR]`).
 func runFlagsOf(c *cli.Context) (runFlags, error) {
 	f := runFlags{out: c.String("out"), target: c.String("target"), dryRun: c.Bool("dry-run"), check: c.Bool("check"), noProgress: c.Bool("no-progress"),
-		acceptOverload: c.Bool("accept-overload"), dist: distFlagsOf(c)}
+		acceptOverload: c.Bool("accept-overload"), dist: distFlagsOf(c), cpuProfile: c.String("cpuprofile"), memProfile: c.String("memprofile")}
 	args := c.Args().Slice()
 	var files []string
 	for i := 0; i < len(args); i++ {
@@ -122,6 +130,15 @@ func runFlagsOf(c *cli.Context) (runFlags, error) {
 			f.noProgress = true
 		case a == "--accept-overload":
 			f.acceptOverload = true
+		case a == "--cpuprofile" || a == "--memprofile":
+			if i+1 >= len(args) {
+				return f, fmt.Errorf("run: %s needs a file", a)
+			}
+			*profileFlag(&f, a) = args[i+1]
+			i++
+		case strings.HasPrefix(a, "--cpuprofile=") || strings.HasPrefix(a, "--memprofile="):
+			name, v, _ := strings.Cut(a, "=")
+			*profileFlag(&f, name) = v
 		case strings.HasPrefix(a, "-") && a != "-":
 			n, ok, err := f.dist.arg(args, i)
 			if !ok {

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -57,13 +56,7 @@ func TestRunCommandUsage(t *testing.T) {
 
 func TestRunCommandNotCarried(t *testing.T) {
 	t.Parallel()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	f := writeFile(t, "u.yaml", "target: {url: \"ws://"+addr+"/ws\"}\nrooms: 1\ngroups: [{name: g, count: 1}]\n")
+	f := unreachableScenario(t)
 	env := Env{Getenv: func(k string) string { return map[string]string{"ROOMBOT_SECRET_KEY": "not-printed"}[k] }}
 	code, _, stderr := runRun(t, env, f, "--out", t.TempDir())
 	if code != ExitNotCarried || !strings.Contains(stderr, "unreachable") || strings.Contains(stderr, "not-printed") {

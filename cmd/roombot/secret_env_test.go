@@ -1,7 +1,6 @@
 package main
 
 import (
-	"net"
 	"strings"
 	"testing"
 )
@@ -13,13 +12,7 @@ import (
 func TestOneSecretVariable(t *testing.T) {
 	t.Parallel()
 	const secret = "s3cret-value-9d2"
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	f := writeFile(t, "u.yaml", "target: {url: \"ws://"+addr+"/ws\"}\nrooms: 1\ngroups: [{name: g, count: 1}]\n")
+	f := unreachableScenario(t)
 	for _, name := range []string{SecretEnv, legacySecretEnv} {
 		env := Env{Getenv: func(k string) string { return map[string]string{name: secret}[k] }}
 		code, stdout, stderr := runRun(t, env, f, "--out", t.TempDir())

@@ -139,8 +139,19 @@ func (g *group) event(e reports.Event) {
 func userKey(shard, user string) string { return shard + "\x00" + user }
 
 // Compute summarizes d. It never fails: what cannot be computed is zero,
-// null or said in Notes.
+// null or said in Notes. It is Acc fed d's samples; for a run too large to
+// load, feed an Acc from reports.Read instead.
 func Compute(d *reports.Dataset) *Summary {
+	a := NewAcc()
+	for _, s := range d.Samples {
+		a.WriteSample(s)
+	}
+	return compute(d, a)
+}
+
+// compute summarizes d's Info, Notes and Events (in time order) with the
+// samples aggregated in a; d.Samples is not read.
+func compute(d *reports.Dataset, a *Acc) *Summary {
 	run, rooms, users := newGroup(), map[string]*group{}, map[string]*group{}
 	at := func(m map[string]*group, k string) *group {
 		g, ok := m[k]
@@ -195,25 +206,20 @@ func Compute(d *reports.Dataset) *Summary {
 			overloads = append(overloads, prefix(e.Shard, e.Message))
 		}
 	}
-	for _, s := range d.Samples {
-		run.stats.sample(s)
-		run.users[userKey(s.Shard, s.User)] = true
-		u := at(users, userKey(s.Shard, s.User))
-		u.stats.sample(s)
-		u.shard, u.user = s.Shard, s.User
-		if g := inGroup(s.Shard, s.User); g != nil {
-			g.stats.sample(s)
-			g.users[userKey(s.Shard, s.User)] = true
+	a.mergeInto(run, func(k partKey) (user, room, grp *group) {
+		uk := userKey(k.shard, k.user)
+		u := at(users, uk)
+		u.shard, u.user = k.shard, k.user
+		if k.room != "" {
+			room = at(rooms, k.room)
 		}
-		if s.Room != "" {
-			u.room = s.Room
-			r := at(rooms, s.Room)
-			r.stats.sample(s)
-			r.users[userKey(s.Shard, s.User)] = true
-		}
+		return u, room, inGroup(k.shard, k.user)
+	})
+	for uk, r := range a.lastRoom { // the room of the user's last sample with one, over its events'
+		users[uk].room = r.room
 	}
 
-	sum := &Summary{Run: runOf(d), Joins: run.joins.result(), Stats: run.stats.result(), Writer: w}
+	sum := &Summary{Run: runOf(d, a), Joins: run.joins.result(), Stats: run.stats.result(), Writer: w}
 	sum.Run.Users, sum.Run.Rooms = len(run.users), len(rooms)
 	sum.Events = Events{Total: len(d.Events), Errors: run.errors}
 	for c, n := range codeN {
@@ -248,7 +254,7 @@ func Compute(d *reports.Dataset) *Summary {
 	sum.Notes = append(sum.Notes, shardNotes(d.Info.Shards)...)
 	sum.Notes = append(sum.Notes, d.Notes...)
 	sum.Notes = append(sum.Notes, run.stats.impossible()...)
-	if len(d.Samples) == 0 {
+	if a.samples == 0 {
 		sum.Notes = append(sum.Notes, "no stats samples were recorded: bitrate, loss, jitter, RTT, fps and e2e are unknown")
 	}
 	return sum
@@ -281,14 +287,15 @@ func prefix(shard, s string) string {
 
 // runOf fills the run's identity, taking times from the lines when run.json
 // has none (a killed run).
-func runOf(d *reports.Dataset) Run {
+func runOf(d *reports.Dataset, a *Acc) Run {
 	i := d.Info
 	r := Run{Name: i.Name, Scenario: i.Scenario, Target: i.Target, Seed: i.Seed, Started: i.Started, Ended: i.Ended,
-		Interrupted: i.Interrupted, Error: i.Error, EventLines: len(d.Events), StatsLines: len(d.Samples)}
+		Interrupted: i.Interrupted, Error: i.Error, EventLines: len(d.Events), StatsLines: a.samples}
 	for _, s := range i.Shards {
 		r.Shards = append(r.Shards, s.Shard)
 	}
-	first, last := Span(d)
+	first, last := Span(&reports.Dataset{Events: d.Events})
+	first, last = a.span.widen(first, last)
 	if r.Started.IsZero() {
 		r.Started = first
 	}

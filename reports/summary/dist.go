@@ -23,17 +23,21 @@ type Dist struct {
 // poison every figure).
 func NewDist(values []float64) Dist {
 	v := make([]float64, 0, len(values))
-	sum := 0.0
 	for _, x := range values {
 		if !math.IsNaN(x) {
 			v = append(v, x)
-			sum += x
 		}
 	}
 	if len(v) == 0 {
 		return Dist{}
 	}
 	slices.Sort(v)
+	// summed in sorted order: the mean is the same bits whatever order the
+	// values came in (live, reloaded, merged from parts)
+	sum := 0.0
+	for _, x := range v {
+		sum += x
+	}
 	return Dist{
 		N: len(v), Avg: sum / float64(len(v)), Min: v[0], Max: v[len(v)-1],
 		P50: Percentile(v, 50), P95: Percentile(v, 95), P99: Percentile(v, 99),
