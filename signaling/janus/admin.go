@@ -1,0 +1,94 @@
+package janus
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+
+	"github.com/gorilla/websocket"
+)
+
+// Admin performs room administration through the VideoRoom and TextRoom
+// plugins' own requests, with the room secret: kick a user, destroy a room.
+// It opens one Janus session per call. The secret travels only inside
+// the Janus requests; it is never part of an error.
+type Admin struct {
+	url    string
+	secret string
+	dialer *websocket.Dialer
+	log    *slog.Logger
+}
+
+// NewAdmin returns an Admin for the Janus WebSocket URL and the rooms'
+// secret (Room.Secret of the driver that created them).
+func NewAdmin(url, secret string) *Admin {
+	return &Admin{url: url, secret: secret, dialer: websocket.DefaultDialer, log: slog.New(slog.DiscardHandler)}
+}
+
+// with runs f with a fresh session and a VideoRoom (or TextRoom) handle.
+func (a *Admin) with(ctx context.Context, plugin string, f func(h *handle) error) error {
+	c, err := dial(ctx, a.dialer, a.url, nil, a.log, nil)
+	if err != nil {
+		return err
+	}
+	defer c.close(ctx)
+	if err := c.createSession(ctx); err != nil {
+		return err
+	}
+	h, err := c.attach(ctx, plugin, func(*msg) {})
+	if err != nil {
+		return err
+	}
+	return f(h)
+}
+
+// participantID finds a VideoRoom participant by userID (display).
+func (a *Admin) participantID(ctx context.Context, h *handle, room uint64, user string) (uint64, error) {
+	r, err := h.message(ctx, map[string]any{"request": "listparticipants", "room": room}, nil, false)
+	if err != nil {
+		return 0, err
+	}
+	d, err := decodeVR(r)
+	if err != nil {
+		return 0, err
+	}
+	for _, p := range d.Participants {
+		if p.Display == user {
+			return p.ID, nil
+		}
+	}
+	return 0, fmt.Errorf("janus: user %q is not in room %d", user, room)
+}
+
+// Kick removes user from the VideoRoom (VideoRoom "kick"): the user gets
+// "leaving" with reason "kicked", the others "kicked" with its id. The
+// user's TextRoom membership ends when its driver leaves.
+func (a *Admin) Kick(ctx context.Context, room uint64, user string) error {
+	return a.with(ctx, pluginVideoRoom, func(h *handle) error {
+		id, err := a.participantID(ctx, h, room, user)
+		if err != nil {
+			return err
+		}
+		_, err = h.message(ctx, map[string]any{"request": "kick", "room": room, "id": id, "secret": a.secret}, nil, false)
+		return err
+	})
+}
+
+// Destroy destroys the VideoRoom and the TextRoom of room: every
+// participant gets "destroyed".
+func (a *Admin) Destroy(ctx context.Context, room uint64) error {
+	err := a.with(ctx, pluginVideoRoom, func(h *handle) error {
+		_, err := h.message(ctx, map[string]any{"request": "destroy", "room": room, "secret": a.secret}, nil, false)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return a.with(ctx, pluginTextRoom, func(h *handle) error {
+		_, err := h.message(ctx, map[string]any{"request": "destroy", "room": room, "secret": a.secret}, nil, false)
+		if isCode(err, TextNoSuchRoom) {
+			return nil // the room had no IM
+		}
+		return err
+	})
+}

@@ -1,0 +1,78 @@
+package janus
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/roombot/roombot/codes"
+	"github.com/roombot/roombot/signaling"
+)
+
+// Error is an error answer from Janus: a core error ("janus": "error") or a
+// plugin's error_code and error.
+type Error struct {
+	Code   int
+	Reason string
+	Plugin string // empty for core errors
+}
+
+func (e *Error) Error() string {
+	if e.Plugin != "" {
+		return fmt.Sprintf("janus %s error %d: %s", e.Plugin, e.Code, e.Reason)
+	}
+	return fmt.Sprintf("janus error %d: %s", e.Code, e.Reason)
+}
+
+// Janus error codes the driver branches on (janus_videoroom.c,
+// janus_textroom.c, apierror.h of Janus 1.1.2).
+const (
+	CodeNoSuchSession  = 458 // core
+	CodeNoSuchRoom     = 426 // VideoRoom
+	CodeRoomExists     = 427 // VideoRoom
+	CodeNoSuchFeed     = 428 // VideoRoom: subscribing to a feed that is not (yet) published
+	CodePublishersFull = 432 // VideoRoom
+	CodeUnauthorized   = 433 // VideoRoom: wrong pin or secret, token not in the room's allowed list
+	CodeIDExists       = 436 // VideoRoom
+	TextNoSuchRoom     = 417 // TextRoom
+	TextRoomExists     = 418 // TextRoom
+	TextUnauthorized   = 419 // TextRoom
+	TextUsernameExists = 420 // TextRoom
+	TextNoSuchUser     = 422 // TextRoom (whisper to an unknown username)
+)
+
+// ErrConnClosed: the WebSocket to Janus ended.
+var ErrConnClosed = errors.New("janus: connection closed")
+
+// ErrUnsupported wraps a request or parameter this driver cannot carry
+// out on Janus; the message names the feature.
+var ErrUnsupported = errors.New("not supported on janus")
+
+// isCode reports whether err carries the Janus error code.
+func isCode(err error, code int) bool {
+	var e *Error
+	return errors.As(err, &e) && e.Code == code
+}
+
+// enterCode maps a refused enter to the TRTC code a real client would see.
+func enterCode(err error) int {
+	var e *Error
+	if !errors.As(err, &e) {
+		return codes.ErrRoomEnterFail
+	}
+	switch {
+	case e.Code == CodeNoSuchRoom || (e.Plugin == pluginTextRoom && e.Code == TextNoSuchRoom):
+		return codes.ErrCenterRoomNotExist
+	case e.Code == CodeUnauthorized || (e.Plugin == pluginTextRoom && e.Code == TextUnauthorized):
+		return codes.ErrCenterNoEnterPerm
+	case e.Code == CodePublishersFull:
+		return codes.ErrExceedsMaxMember
+	default:
+		return codes.ErrRoomEnterFail
+	}
+}
+
+// refusal turns an enter error into the *signaling.Error Join returns:
+// the TRTC code, and Janus's own code and reason in the message.
+func refusal(step string, err error) *signaling.Error {
+	return &signaling.Error{Code: enterCode(err), Message: step + ": " + err.Error()}
+}
