@@ -3,6 +3,7 @@ package janus
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/roombot/roombot/codes"
 	"github.com/roombot/roombot/signaling"
@@ -33,11 +34,13 @@ const (
 	CodePublishersFull = 432 // VideoRoom
 	CodeUnauthorized   = 433 // VideoRoom: wrong pin or secret, token not in the room's allowed list
 	CodeIDExists       = 436 // VideoRoom
+	codeJoinFirst      = 424 // VideoRoom: not in a room (any more)
+	CodeMissingElement = 429 // VideoRoom: a required field is missing (e.g. the pin)
+	TextMissingElement = 413 // TextRoom
 	TextNoSuchRoom     = 417 // TextRoom
 	TextRoomExists     = 418 // TextRoom
 	TextUnauthorized   = 419 // TextRoom
 	TextUsernameExists = 420 // TextRoom
-	TextNoSuchUser     = 422 // TextRoom (whisper to an unknown username)
 )
 
 // ErrConnClosed: the WebSocket to Janus ended.
@@ -64,6 +67,9 @@ func enterCode(err error) int {
 		return codes.ErrCenterRoomNotExist
 	case e.Code == CodeUnauthorized || (e.Plugin == pluginTextRoom && e.Code == TextUnauthorized):
 		return codes.ErrCenterNoEnterPerm
+	case (e.Code == CodeMissingElement || (e.Plugin == pluginTextRoom && e.Code == TextMissingElement)) &&
+		(strings.Contains(e.Reason, "(pin)") || strings.Contains(e.Reason, "(token)")):
+		return codes.ErrCenterNoEnterPerm // a pin-protected room joined without a pin
 	case e.Code == CodePublishersFull:
 		return codes.ErrExceedsMaxMember
 	default:

@@ -13,6 +13,7 @@ import (
 	"github.com/roombot/roombot/bot"
 	"github.com/roombot/roombot/fixtures/janushost"
 	"github.com/roombot/roombot/reports"
+	"github.com/roombot/roombot/signaling"
 	"github.com/roombot/roombot/signaling/janus"
 	"go.uber.org/goleak"
 )
@@ -70,7 +71,7 @@ func (e *env) driver(opts ...janus.Option) *janus.Driver {
 func (e *env) newRoom() uint32 { return 2000 + e.rooms.Add(1) }
 
 // bot makes a bot on d (the env's driver when nil), stopped at cleanup.
-func (e *env) bot(d *janus.Driver, user string, room uint32, mod func(*bot.Config)) (*bot.Bot, *collector) {
+func (e *env) bot(d signaling.Driver, user string, room uint32, mod func(*bot.Config), opts ...bot.Option) (*bot.Bot, *collector) {
 	e.t.Helper()
 	if d == nil {
 		d = e.drv
@@ -81,7 +82,7 @@ func (e *env) bot(d *janus.Driver, user string, room uint32, mod func(*bot.Confi
 		mod(&cfg)
 	}
 	c := newCollector()
-	b, err := bot.New(cfg, bot.WithDriver(d), bot.WithSink(c), bot.WithHost(e.host))
+	b, err := bot.New(cfg, append([]bot.Option{bot.WithDriver(d), bot.WithSink(c), bot.WithHost(e.host)}, opts...)...)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -157,6 +158,26 @@ func (c *collector) wait(t *testing.T, d time.Duration, what string, n int, f fu
 		case <-c.notify:
 		case <-deadline.C:
 			t.Fatalf("no %s within %v; events: %v", what, d, c.names())
+		}
+	}
+}
+
+// waitSamples blocks until f holds for the samples so far.
+func (c *collector) waitSamples(t *testing.T, d time.Duration, what string, f func([]reports.Sample) bool) {
+	t.Helper()
+	deadline := time.NewTimer(d)
+	defer deadline.Stop()
+	for {
+		c.mu.Lock()
+		all := append([]reports.Sample(nil), c.samples...)
+		c.mu.Unlock()
+		if f(all) {
+			return
+		}
+		select {
+		case <-c.notify:
+		case <-deadline.C:
+			t.Fatalf("no %s within %v (%d samples)", what, d, len(all))
 		}
 	}
 }

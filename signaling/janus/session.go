@@ -43,6 +43,7 @@ type session struct {
 	videoOff bool
 
 	retries428 atomic.Int64 // 428 answers seen (tests)
+	removed    atomic.Bool  // kicked, or the room was destroyed: nothing to leave
 
 	entered   chan struct{} // closed when Members is queued: the worker may run
 	stop      chan struct{} // closed by shutdown
@@ -148,6 +149,7 @@ func (s *session) end(err error) {
 
 // kicked queues Kicked unless the session already ended.
 func (s *session) kicked(r signaling.KickReason, m string) {
+	s.removed.Store(true)
 	if !s.terminal.Swap(true) {
 		s.q.Push(signaling.Kicked{Reason: r, Message: m})
 	}
@@ -222,8 +224,9 @@ func (s *session) Leave(ctx context.Context) error {
 		s.terminal.Store(true) // no Disconnected for our own hang-up
 		ctx, cancel := context.WithTimeout(ctx, DefaultLeaveTimeout)
 		defer cancel()
-		if s.pub != nil {
-			if _, err := s.pub.message(ctx, map[string]any{"request": "leave"}, nil, true); err != nil && !errors.Is(err, ErrConnClosed) {
+		if s.pub != nil && !s.removed.Load() {
+			_, err := s.pub.message(ctx, map[string]any{"request": "leave"}, nil, true)
+			if err != nil && !errors.Is(err, ErrConnClosed) && !isCode(err, CodeNoSuchRoom) && !isCode(err, codeJoinFirst) {
 				s.leaveErr = fmt.Errorf("janus: leave: %w", err)
 			}
 		}

@@ -40,6 +40,7 @@ type subscriber struct {
 
 	mu      sync.Mutex
 	streams map[string]subStream // by subscription mid
+	layout  bool                 // the last answer carried the stream layout
 }
 
 // syncSubscriptions subscribes to every publisher not subscribed yet
@@ -131,11 +132,27 @@ func (sub *subscriber) subscribe(ctx context.Context, feeds []uint64) error {
 		return err
 	}
 	sub.joined = true
+	sub.onEvent(r)
+	// "subscribe" skips a feed that is not ready instead of answering 428;
+	// the stream layout in the answer tells which feeds made it. (Without
+	// a layout the update was postponed: Janus sends it with the offer.)
+	sub.mu.Lock()
+	got := map[uint64]bool{}
+	for _, st := range sub.streams {
+		got[st.FeedID] = true
+	}
+	layout := sub.layout
+	sub.mu.Unlock()
 	for _, id := range feeds {
+		if layout && !got[id] {
+			s.retries428.Add(1)
+			err428 := &Error{Code: CodeNoSuchFeed, Reason: fmt.Sprintf("feed %d skipped by subscribe (not ready)", id), Plugin: pluginVideoRoom}
+			sub.retryLater(id, err428)
+			continue
+		}
 		sub.feeds[id] = true
 		delete(sub.attempts, id)
 	}
-	sub.onEvent(r)
 	return nil
 }
 
@@ -197,6 +214,9 @@ func (sub *subscriber) onEvent(m *msg) {
 	if err != nil {
 		return
 	}
+	sub.mu.Lock()
+	sub.layout = d.Streams != nil
+	sub.mu.Unlock()
 	if d.Streams != nil {
 		sub.mu.Lock()
 		sub.streams = map[string]subStream{}
