@@ -327,7 +327,11 @@ func (s *session) setRemoteMedia(ctx context.Context, r signaling.SetRemoteMedia
 		return &signaling.Error{Code: codes.ErrUserIDInvalid, Message: fmt.Sprintf("janus: user %q is not in room %d", r.UserID, s.room)}
 	}
 	old, had := s.prefs[r.UserID]
-	s.prefs[r.UserID] = recvPref{audio: r.Audio, video: r.Video}
+	if r.Clear {
+		delete(s.prefs, r.UserID) // the receive mode applies again
+	} else {
+		s.prefs[r.UserID] = recvPref{audio: r.Audio, video: r.Video}
+	}
 	s.mu.Unlock()
 	if err := s.applySendFlags(ctx); err != nil {
 		s.mu.Lock()
