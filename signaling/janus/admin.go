@@ -2,6 +2,7 @@ package janus
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 
@@ -13,16 +14,18 @@ import (
 // It opens one Janus session per call. The secret travels only inside
 // the Janus requests; it is never part of an error.
 type Admin struct {
-	url    string
-	secret string
-	dialer *websocket.Dialer
-	log    *slog.Logger
+	url      string
+	secret   string
+	adminKey string
+	dialer   *websocket.Dialer
+	log      *slog.Logger
 }
 
-// NewAdmin returns an Admin for the Janus WebSocket URL and the rooms'
-// secret (Room.Secret of the driver that created them).
-func NewAdmin(url, secret string) *Admin {
-	return &Admin{url: url, secret: secret, dialer: websocket.DefaultDialer, log: slog.New(slog.DiscardHandler)}
+// NewAdmin returns an Admin for the Janus WebSocket URL, the rooms'
+// secret (Room.Secret of the driver that created them) and the plugins'
+// admin_key (to list private rooms when a kick names no room; may be empty).
+func NewAdmin(url, secret, adminKey string) *Admin {
+	return &Admin{url: url, secret: secret, adminKey: adminKey, dialer: websocket.DefaultDialer, log: slog.New(slog.DiscardHandler)}
 }
 
 // with runs f with a fresh session and a VideoRoom (or TextRoom) handle.
@@ -60,13 +63,55 @@ func (a *Admin) participantID(ctx context.Context, h *handle, room uint64, user 
 	return 0, fmt.Errorf("janus: user %q is not in room %d", user, room)
 }
 
-// Kick removes user from the VideoRoom (VideoRoom "kick"): the user gets
-// "leaving" with reason "kicked", the others "kicked" with its id. The
-// user's TextRoom membership ends when its driver leaves.
+// rooms lists the VideoRoom's rooms (private ones too with the admin_key).
+func (a *Admin) rooms(ctx context.Context, h *handle) ([]uint64, error) {
+	body := map[string]any{"request": "list"}
+	if a.adminKey != "" {
+		body["admin_key"] = a.adminKey
+	}
+	r, err := h.message(ctx, body, nil, false)
+	if err != nil {
+		return nil, err
+	}
+	var d struct {
+		List []struct {
+			Room uint64 `json:"room"`
+		} `json:"list"`
+	}
+	if err := json.Unmarshal(r.PluginData.Data, &d); err != nil {
+		return nil, fmt.Errorf("janus: room list: %w", err)
+	}
+	out := make([]uint64, len(d.List))
+	for i, x := range d.List {
+		out[i] = x.Room
+	}
+	return out, nil
+}
+
+// Kick removes user from the VideoRoom room (VideoRoom "kick"); room 0
+// means the first room user is in. The user gets "leaving" with reason
+// "kicked", the others "kicked" with its id. The user's TextRoom
+// membership ends when its driver leaves.
 func (a *Admin) Kick(ctx context.Context, room uint64, user string) error {
 	return a.with(ctx, pluginVideoRoom, func(h *handle) error {
-		id, err := a.participantID(ctx, h, room, user)
-		if err != nil {
+		rooms := []uint64{room}
+		if room == 0 {
+			var err error
+			if rooms, err = a.rooms(ctx, h); err != nil {
+				return err
+			}
+		}
+		var id uint64
+		var err error
+		for _, room = range rooms {
+			if id, err = a.participantID(ctx, h, room, user); err == nil {
+				break
+			}
+		}
+		if id == 0 {
+			if len(rooms) != 1 {
+				return fmt.Errorf("janus: user %q is in no room", user)
+			}
 			return err
 		}
 		_, err = h.message(ctx, map[string]any{"request": "kick", "room": room, "id": id, "secret": a.secret}, nil, false)

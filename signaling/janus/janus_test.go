@@ -256,3 +256,35 @@ func TestRoomBasics(t *testing.T) {
 		t.Fatalf("alice had %d errors: %v", n, ac.names())
 	}
 }
+
+// TestRejoinAfterLeave: when a publisher leaves, its tracks end at the
+// others (no freeze is reported for a user who left), and when the same
+// user comes back on the reused m-lines, its new media is analysed afresh
+// (first frames again). Janus 1.1.2 sent no offer when the publisher left,
+// which kept the old tracks open; the driver now unsubscribes itself.
+func TestRejoinAfterLeave(t *testing.T) {
+	e := newEnv(t)
+	room := e.newRoom()
+	alice, ac := e.bot(nil, "alice", room, nil)
+	start(t, alice)
+	carol, _ := e.bot(nil, "carol", room, nil)
+	start(t, carol)
+	bob, _ := e.bot(nil, "bob", room, nil)
+	start(t, bob)
+	for _, kind := range []string{"audio", "video"} {
+		ac.wait(t, 10*time.Second, "first "+kind+" frame from bob", 1, is(reports.EvFirstFrame, "bob", kind))
+	}
+	if err := bob.Stop(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	ac.wait(t, 5*time.Second, "1032 bob", 1, is(reports.EvRemoteLeft, "bob", ""))
+	time.Sleep(1500 * time.Millisecond) // longer than a freeze takes to be declared
+	bob2, _ := e.bot(nil, "bob", room, nil)
+	start(t, bob2)
+	for _, kind := range []string{"audio", "video"} {
+		ac.wait(t, 10*time.Second, "first "+kind+" frame from the returned bob", 2, is(reports.EvFirstFrame, "bob", kind))
+	}
+	if n := ac.count(is(reports.EvFreezeStart, "", "")); n != 0 {
+		t.Fatalf("alice saw %d freezes: %v", n, ac.names())
+	}
+}

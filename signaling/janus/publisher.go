@@ -224,6 +224,7 @@ func (s *session) publish(ctx context.Context) error {
 	if videoCodec != "" {
 		body["videocodec"] = videoCodec // Janus picks the room's first codec otherwise
 	}
+	s.d.log.Debug("janus: publish", "user", s.p.UserID)
 	r, err := s.pub.message(ctx, body, pc.LocalDescription(), true)
 	if err != nil {
 		return refusal("videoroom publish", err)
@@ -329,6 +330,7 @@ func (p *peer) member() signaling.Member {
 
 // onPubEvent handles the participant handle's events (worker goroutine).
 func (s *session) onPubEvent(m *msg) {
+	s.d.log.Debug("janus: participant event", "user", s.p.UserID, "janus", m.Janus, "type", m.Type, "receiving", m.Receiving, "data", pluginText(m))
 	switch m.Janus {
 	case "event":
 	case "hangup":

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -196,17 +197,42 @@ func (sub *subscriber) retryLater(id uint64, err error) {
 	}()
 }
 
-// forget drops a feed that left or unpublished; Janus updates the
-// subscription by itself.
+// forget drops a feed that left or unpublished (worker goroutine). Janus
+// 1.1.2 does not always renegotiate by itself when a publisher goes (no
+// offer came when one left by "leave"), which left the feed's m-lines
+// active: its tracks never ended, and a later publisher reusing them went
+// unnoticed. So the driver unsubscribes: the offer that follows makes the
+// m-lines inactive and pion ends their tracks.
 func (sub *subscriber) forget(id uint64) {
-	delete(sub.feeds, id)
 	delete(sub.attempts, id)
+	if !sub.feeds[id] {
+		return
+	}
+	delete(sub.feeds, id)
+	ctx, cancel := sub.s.ctx()
+	defer cancel()
+	r, err := sub.h.message(ctx, map[string]any{"request": "unsubscribe", "streams": []map[string]any{{"feed": id}}}, nil, true)
+	if err != nil {
+		// Already gone from the subscription (Janus removed it first).
+		sub.s.d.log.Debug("janus: unsubscribe", "feed", id, "err", err)
+		return
+	}
+	if r.JSEP == nil {
+		// Janus had taken the streams out without offering the change:
+		// ask for the offer.
+		if r, err = sub.h.message(ctx, map[string]any{"request": "configure", "update": true}, nil, true); err != nil {
+			sub.s.d.log.Debug("janus: subscriber update", "err", err)
+			return
+		}
+	}
+	sub.onEvent(r)
 }
 
 // onEvent handles the subscriber handle's events: the stream layout and
 // offers (the first, and renegotiations after subscribe or a publisher
 // leaving).
 func (sub *subscriber) onEvent(m *msg) {
+	sub.s.d.log.Debug("janus: subscriber event", "user", sub.s.p.UserID, "janus", m.Janus, "jsep", m.JSEP != nil, "data", pluginText(m))
 	if m.Janus != "event" && m.Janus != "success" {
 		return
 	}
@@ -226,6 +252,7 @@ func (sub *subscriber) onEvent(m *msg) {
 		sub.mu.Unlock()
 	}
 	if m.JSEP != nil && m.JSEP.Type == webrtc.SDPTypeOffer {
+		sub.s.d.log.Debug("janus: subscriber offer", "user", sub.s.p.UserID, "sdp", m.JSEP.SDP)
 		if err := sub.answer(*m.JSEP); err != nil && !sub.s.terminal.Load() {
 			sub.s.failure(codes.ErrJoinRoom, err)
 		}
@@ -245,7 +272,7 @@ func (sub *subscriber) answer(offer webrtc.SessionDescription) error {
 		sub.pc = pc
 		s.mu.Unlock()
 	}
-	if err := sub.pc.SetRemoteDescription(offer); err != nil {
+	if err := sub.pc.SetRemoteDescription(dtlsServerOffer(offer)); err != nil {
 		return fmt.Errorf("janus: apply subscriber offer: %w", err)
 	}
 	ans, err := sub.pc.CreateAnswer(nil)
@@ -275,6 +302,7 @@ func (sub *subscriber) onTrack(pc *webrtc.PeerConnection, t *webrtc.TrackRemote,
 	sub.mu.Lock()
 	st, ok := sub.streams[mid]
 	sub.mu.Unlock()
+	sub.s.d.log.Debug("janus: track", "user", sub.s.p.UserID, "mid", mid, "ssrc", t.SSRC(), "feed", st.FeedDisplay)
 	if !ok {
 		sub.s.d.log.Warn("janus: track on an unknown mid", "mid", mid)
 		return
@@ -398,4 +426,27 @@ func (s *session) applySendFlags(ctx context.Context) error {
 		return &signaling.Error{Code: codes.ErrServerInvalidCommand, Message: "janus subscriber configure: " + err.Error()}
 	}
 	return nil
+}
+
+// pluginText is a message's plugin payload, for debug logs.
+func pluginText(m *msg) string {
+	if m.PluginData == nil {
+		return ""
+	}
+	return string(m.PluginData.Data)
+}
+
+// dtlsServerOffer makes pion answer a Janus offer as the DTLS server
+// (a=setup:passive), so that Janus sends the ClientHello. Janus offers
+// actpass, and pion, ICE-controlled there, would be the DTLS client: its
+// first ClientHello often reached Janus before libnice had a selected
+// pair and was dropped, and pion's retransmission timer (1 s) then
+// delayed the media by a second (measured: time to first frame 1.1-1.3 s
+// in about half the joins, 0.1 s otherwise). Reading the offer as
+// a=setup:active is what makes pion pick the server role (its setting
+// engine belongs to the bot); the answer it sends, passive, is a valid
+// answer to actpass.
+func dtlsServerOffer(o webrtc.SessionDescription) webrtc.SessionDescription {
+	o.SDP = strings.ReplaceAll(o.SDP, "a=setup:actpass", "a=setup:active")
+	return o
 }

@@ -85,7 +85,7 @@ func (s *session) joinTextRoom(ctx context.Context) (*textRoom, error) {
 	if t.pc, err = s.newPC(t.h); err != nil {
 		return nil, err
 	}
-	if err := t.pc.SetRemoteDescription(*r.JSEP); err != nil {
+	if err := t.pc.SetRemoteDescription(dtlsServerOffer(*r.JSEP)); err != nil {
 		return t, fmt.Errorf("janus: apply textroom offer: %w", err)
 	}
 	if t.dc, err = t.pc.CreateDataChannel("JanusDataChannel", nil); err != nil {
