@@ -67,6 +67,12 @@ func TestMediaStateBlockAndIM(t *testing.T) {
 		t.Errorf("carol saw %d 1033 off for alice, want 1: %v", n, cc.names())
 	}
 
+	// Switch camera: same track, the other fixture; bob recognises it.
+	if err := alice.SwitchCamera(ctx); err != nil {
+		t.Fatal(err)
+	}
+	bc.wait(t, 5*time.Second, "alice's back camera at bob", 1, onOff(reports.EvSource, "alice", "back"))
+
 	// Blocking: bob's samples of alice's video go to zero packets, then
 	// come back.
 	if err := bob.EnableRemoteVideo(ctx, "alice", false); err != nil {
