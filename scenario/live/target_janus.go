@@ -10,6 +10,7 @@ import (
 	"github.com/roombot/roombot/scenario"
 	"github.com/roombot/roombot/signaling"
 	"github.com/roombot/roombot/signaling/janus"
+	"github.com/roombot/roombot/signature"
 )
 
 // Janus (VideoRoom + TextRoom, signaling/janus). Rooms are created on the
@@ -53,8 +54,35 @@ func janusUnsupported(f signaling.Feature) string {
 	return signaling.UnsupportedBy(&janus.Driver{}, f)
 }
 
+// janusUnmapped are the privateMapKey bits with no Janus equivalent: a
+// group that lacks one would expect a refusal Janus cannot give.
+const janusUnmapped = signature.PrivSendAudio | signature.PrivSendVideo | signature.PrivRecvAudio | signature.PrivRecvVideo
+
 func checkJanus(c *scenario.Config) scenario.ValidationErrors {
-	return onlyFor(c, TargetJanus, "admin_url", "api_secret_env", "token_url")
+	errs := onlyFor(c, TargetJanus, "admin_url", "api_secret_env", "token_url")
+	for i, g := range c.Groups {
+		if g.Permissions == nil {
+			continue
+		}
+		if missing := janusUnmapped &^ signature.Privilege(g.Permissions.Privileges); missing != 0 {
+			path := fmt.Sprintf("groups[%d].permissions", i)
+			errs = append(errs, &scenario.ValidationError{Pos: c.PosOf(path), Path: path,
+				Msg:  fmt.Sprintf("privileges without %s are not supported by target janus", missing),
+				Hint: "Janus has no per-participant publish or subscribe permission; only the enter bit maps (to the room's allowed tokens)"})
+		}
+	}
+	return errs
+}
+
+// usesPermissions reports whether a group sets privileges: the rooms are
+// then created with the enter ACL.
+func usesPermissions(c *scenario.Config) bool {
+	for _, g := range c.Groups {
+		if g.Permissions != nil {
+			return true
+		}
+	}
+	return false
 }
 
 func openJanus(ctx context.Context, c *scenario.Config, o Options) (*Target, error) {
@@ -65,7 +93,7 @@ func openJanus(ctx context.Context, c *scenario.Config, o Options) (*Target, err
 		return o.Getenv(name)
 	}
 	secret, adminKey := env(c.Target.AdminTokenEnv, DefaultJanusRoomSecretEnv), env(c.Target.APIKeyEnv, DefaultJanusAdminKeyEnv)
-	drv, err := janus.New(c.Target.URL, janus.WithLogger(o.Logger), janus.WithCreateRooms(adminKey, janus.Room{Secret: secret}))
+	drv, err := janus.New(c.Target.URL, janus.WithLogger(o.Logger), janus.WithCreateRooms(adminKey, janus.Room{Secret: secret, EnterACL: usesPermissions(c)}))
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrUsage, err)
 	}

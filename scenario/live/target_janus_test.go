@@ -66,7 +66,8 @@ func TestJanusTargetLimits(t *testing.T) {
 	}
 	for _, tc := range []struct{ src, want string }{
 		{"rooms: {pattern: \"r-{n}\", count: 1}\ngroups: [{name: g, count: 1}]\n", "string room IDs is not supported by target janus"},
-		{"groups: [{name: g, count: 1, permissions: {privileges: 255}}]\n", "privateMapKey privileges is not supported by target janus"},
+		{"groups: [{name: g, count: 1, permissions: {privileges: 253}}]\n", ""},
+		{"groups: [{name: g, count: 1, permissions: {privileges: 251}}]\n", "x.yaml:1:43: groups[0].permissions: privileges without send-audio are not supported by target janus"},
 		{"groups: [{name: g, count: 1}]\ntimeline: [{at: 1s, fault: {drop: {user: g-1}}}]\n", "fault drop is not supported by target janus"},
 		{"target: {kind: janus, url: ws://127.0.0.1:1, admin_url: http://x}\ngroups: [{name: g, count: 1}]\n", "target kind janus does not use admin_url"},
 		{"target: {kind: janus, url: ws://127.0.0.1:1}\ngroups: [{name: g, count: 1, im: true}]\ntimeline: [{at: 1s, fault: {kick: {user: g-1}}}, {at: 2s, action: send_im, users: all, to: g-1, text: hi}]\n", ""},

@@ -12,6 +12,7 @@ import (
 	"github.com/roombot/roombot/reports"
 	"github.com/roombot/roombot/signaling"
 	"github.com/roombot/roombot/signaling/janus"
+	"github.com/roombot/roombot/signature"
 )
 
 func withIM(c *bot.Config) { c.EnableIM = true }
@@ -180,6 +181,12 @@ func TestEnterRefused(t *testing.T) {
 	aclOwner := e.driver(janus.WithCreateRooms(e.jh.AdminKey, janus.Room{Secret: secret, Allowed: []string{"tok-good"}}), janus.WithToken("tok-good"))
 	b2, _ := e.bot(aclOwner, "owner", acl, withIM)
 	start(t, b2)
+	// The enter bit through the room's allowed list (Room.EnterACL).
+	enterACL := e.driver(janus.WithCreateRooms(e.jh.AdminKey, janus.Room{Secret: secret, EnterACL: true}))
+	gated := e.newRoom()
+	b4, _ := e.bot(enterACL, "owner", gated, withIM)
+	start(t, b4)
+	noEnter := func(c *bot.Config) { c.Privileges = signature.PrivAll &^ signature.PrivEnter }
 	cases := []struct {
 		name  string
 		drv   *janus.Driver
@@ -194,10 +201,17 @@ func TestEnterRefused(t *testing.T) {
 		{"token not allowed", e.driver(janus.WithToken("tok-bad")), acl, false, codes.ErrCenterNoEnterPerm, "error 433"},
 		{"right pin", e.driver(janus.WithPin("1234")), pinned, false, 0, ""},
 		{"allowed token, IM too", e.driver(janus.WithToken("tok-good")), acl, true, 0, ""},
+		{"privileges without enter", enterACL, gated, false, codes.ErrCenterNoEnterPerm, "error 433"},
+		{"privileges with enter", enterACL, gated, true, 0, ""},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			b, c := e.bot(tc.drv, "guest", tc.room, func(c *bot.Config) { c.EnableIM = tc.im })
+			b, c := e.bot(tc.drv, "guest", tc.room, func(c *bot.Config) {
+				c.EnableIM = tc.im
+				if tc.name == "privileges without enter" {
+					noEnter(c)
+				}
+			})
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
 			err := b.Start(ctx)

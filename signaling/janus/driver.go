@@ -111,13 +111,13 @@ func (d *Driver) Join(ctx context.Context, p signaling.JoinParams, h signaling.H
 }
 
 // Unsupported implements signaling.Limited: what this driver cannot do on
-// Janus, and why.
+// Janus, and why. Privileges are supported for the enter bit only
+// (Room.EnterACL); Janus has no per-participant publish or subscribe
+// permission, which the janus target kind refuses by bit.
 func (d *Driver) Unsupported(f signaling.Feature) string {
 	switch f {
 	case signaling.FeatureStrRoom:
 		return "Janus VideoRoom room IDs are numbers (the string_ids mode is not spoken); use numeric rooms"
-	case signaling.FeaturePrivileges:
-		return "Janus has no per-participant privileges; a room's allowed tokens are all or nothing (privateMapKey travels as the join token)"
 	case signaling.FeatureSimulcast:
 		return "the driver publishes one layer per track"
 	}

@@ -34,8 +34,13 @@ type Room struct {
 	// Pin, when set, is required to join.
 	Pin string
 	// Allowed, when set, is the room's token ACL: only a join carrying one
-	// of these tokens (JoinParams.PrivateMapKey, or WithToken) enters.
+	// of these tokens (WithToken) enters.
 	Allowed []string
+	// EnterACL maps the privateMapKey enter bit to Janus: the room admits
+	// (allowed list) exactly the participants whose JoinParams.Privileges
+	// include signature.PrivEnter; the driver gives those the room's enter
+	// token, derived from Secret. Janus itself refuses the others (433).
+	EnterACL bool
 	// Publishers caps concurrent publishers (DefaultMaxPublishers when 0).
 	Publishers int
 }

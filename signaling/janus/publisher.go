@@ -2,6 +2,8 @@ package janus
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -9,6 +11,7 @@ import (
 	"github.com/pion/webrtc/v4"
 	"github.com/roombot/roombot/codes"
 	"github.com/roombot/roombot/signaling"
+	"github.com/roombot/roombot/signature"
 )
 
 // Stream descriptions carry the TRTC mute and camera state: Janus relays a
@@ -141,11 +144,24 @@ func (s *session) joinRoom(ctx context.Context) (*vrData, error) {
 	return d, nil
 }
 
+// token is the join token: WithToken's, or with Room.EnterACL the room's
+// enter token for a participant holding the enter bit (none otherwise).
 func (s *session) token() string {
-	if s.d.token != "" {
+	switch {
+	case s.d.token != "":
 		return s.d.token
+	case s.d.room.EnterACL && s.p.Privileges&signature.PrivEnter != 0:
+		return s.d.enterToken()
 	}
-	return s.p.PrivateMapKey
+	return ""
+}
+
+// enterToken is the token of the participants allowed to enter rooms made
+// with Room.EnterACL: a hash of the room secret, the same for every
+// roombot process that shares the secret, never the secret itself.
+func (d *Driver) enterToken() string {
+	h := sha256.Sum256([]byte("roombot enter\x00" + d.room.Secret))
+	return "enter-" + hex.EncodeToString(h[:12])
 }
 
 // createRoom creates the room in plugin (VideoRoom or TextRoom) with the
@@ -164,8 +180,12 @@ func (s *session) createRoom(ctx context.Context, h *handle, plugin string) erro
 	if r.Pin != "" {
 		body["pin"] = r.Pin
 	}
-	if len(r.Allowed) > 0 {
-		body["allowed"] = r.Allowed
+	allowed := append([]string(nil), r.Allowed...)
+	if r.EnterACL {
+		allowed = append(allowed, s.d.enterToken())
+	}
+	if len(allowed) > 0 {
+		body["allowed"] = allowed
 	}
 	if plugin == pluginVideoRoom {
 		body["publishers"] = r.Publishers
