@@ -23,7 +23,7 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 // env is one Janus test host and a bot Host bound to the test side of its
 // veth pair.
 type env struct {
-	t     *testing.T
+	t     testing.TB
 	jh    *janushost.Host
 	host  *bot.Host
 	room  Room
@@ -36,7 +36,7 @@ type Room = janus.Room
 
 const secret = "room-secret-for-tests"
 
-func newEnv(t *testing.T, opts ...janus.Option) *env {
+func newEnv(t testing.TB, opts ...janus.Option) *env {
 	t.Helper()
 	jh := janushost.Start(t)
 	t.Cleanup(func() {
