@@ -10,6 +10,7 @@ import (
 	"github.com/pion/webrtc/v4"
 	"github.com/roombot/roombot/codes"
 	"github.com/roombot/roombot/signaling"
+	"github.com/roombot/roombot/signaling/internal/evq"
 )
 
 // session is one Join: one Janus session with a VideoRoom participant
@@ -23,8 +24,8 @@ type session struct {
 	h    signaling.Handler
 	room uint64
 
-	q    *queue[signaling.Event] // → Handler, in order (dispatch)
-	work *queue[func()]          // Janus events and retries, in order (worker)
+	q    *evq.Queue        // → Handler, in order (dispatch)
+	work *evq.FIFO[func()] // Janus events and retries, in order (worker)
 
 	pub       *handle
 	myID      uint64
@@ -67,7 +68,7 @@ type peer struct {
 type recvPref struct{ audio, video bool }
 
 func newSession(d *Driver, p signaling.JoinParams, h signaling.Handler, room uint64) *session {
-	return &session{d: d, p: p, h: h, room: room, q: newQueue[signaling.Event](), work: newQueue[func()](),
+	return &session{d: d, p: p, h: h, room: room, q: evq.New(), work: evq.NewFIFO[func()](),
 		pubMids: map[string]string{}, peers: map[uint64]*peer{}, mode: p.RecvMode, prefs: map[string]recvPref{},
 		audioOff: p.AudioMuted, videoOff: p.VideoOff, entered: make(chan struct{}), stop: make(chan struct{})}
 }
