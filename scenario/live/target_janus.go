@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/roombot/roombot/scenario"
 	"github.com/roombot/roombot/signaling"
@@ -17,12 +18,16 @@ import (
 // first enter, protected by the room secret; fault steps go through the
 // VideoRoom's own kick and destroy.
 //
-//	target: {kind: janus, url: ws://HOST:8188, admin_token_env: JANUS_ROOM_SECRET, api_key_env: JANUS_ADMIN_KEY}
+//	target: {kind: janus, url: ws://HOST:8188, admin_token_env: JANUS_ROOM_SECRET, api_key_env: JANUS_ADMIN_KEY,
+//	         admin_url: http://HOST:7188, api_secret_env: JANUS_ADMIN_SECRET}
 //
 // admin_token_env names the variable holding the room secret (the rooms'
 // "secret": needed to kick and destroy), api_key_env the one holding the
 // plugins' admin_key (needed to create rooms when Janus sets one). Both
-// are optional: a Janus with neither configured needs neither.
+// are optional: a Janus with neither configured needs neither. admin_url
+// is Janus's Admin API WebSocket server (http://HOST:7188 is opened as
+// ws://HOST:7188, janus-admin-protocol) and api_secret_env names the
+// variable holding its admin_secret: the mute_track fault needs them.
 func init() {
 	registerTarget(TargetJanus, targetKind{unsupported: janusUnsupported, check: checkJanus, open: openJanus})
 }
@@ -32,22 +37,23 @@ const TargetJanus = "janus"
 
 // Default environment variables of a Janus target.
 const (
-	DefaultJanusRoomSecretEnv = "JANUS_ROOM_SECRET"
-	DefaultJanusAdminKeyEnv   = "JANUS_ADMIN_KEY"
+	DefaultJanusRoomSecretEnv  = "JANUS_ROOM_SECRET"
+	DefaultJanusAdminKeyEnv    = "JANUS_ADMIN_KEY"
+	DefaultJanusAdminSecretEnv = "JANUS_ADMIN_SECRET"
 )
 
 // janusUnsupported is what a Janus target cannot play, and why.
 func janusUnsupported(f signaling.Feature) string {
 	switch f.FaultName() {
 	case "":
-	case "kick", "dismiss":
+	case "kick", "dismiss", "mute_track":
 		return ""
 	case "fail_enter":
 		return "Janus has no API to make joins fail"
 	case "drop", "delay":
 		return "Janus has no API to cut or delay one participant's signaling"
 	case "pause_media":
-		return "not mapped yet (VideoRoom moderate could carry it)"
+		return "Janus has no unannounced stop of forwarding (mute_track, VideoRoom moderate, is announced to peers)"
 	default:
 		return "Janus has no such fault"
 	}
@@ -59,7 +65,15 @@ func janusUnsupported(f signaling.Feature) string {
 const janusUnmapped = signature.PrivSendAudio | signature.PrivSendVideo | signature.PrivRecvAudio | signature.PrivRecvVideo
 
 func checkJanus(c *scenario.Config) scenario.ValidationErrors {
-	errs := onlyFor(c, TargetJanus, "admin_url", "api_secret_env", "token_url")
+	errs := onlyFor(c, TargetJanus, "token_url")
+	if c.Target.AdminURL == "" {
+		for _, u := range c.Features() {
+			if u.Feature.FaultName() == "mute_track" {
+				errs = append(errs, &scenario.ValidationError{Pos: c.PosOf(u.Path), Path: u.Path,
+					Msg: "fault mute_track on janus needs the Janus Admin API", Hint: "set target.admin_url (http://HOST:7188) and the admin_secret in $" + DefaultJanusAdminSecretEnv + " (or target.api_secret_env)"})
+			}
+		}
+	}
 	for i, g := range c.Groups {
 		if g.Permissions == nil {
 			continue
@@ -104,7 +118,12 @@ func openJanus(ctx context.Context, c *scenario.Config, o Options) (*Target, err
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrNotCarried, err)
 	}
-	return &Target{Name: redact(c.Target.URL), Driver: drv, Faults: janusFaults{janus.NewAdmin(c.Target.URL, secret, adminKey)},
+	adm := janus.NewAdmin(c.Target.URL, secret, adminKey)
+	if c.Target.AdminURL != "" {
+		apiURL := "ws" + strings.TrimPrefix(c.Target.AdminURL, "http") // http→ws, https→wss
+		adm.WithAdminAPI(apiURL, env(c.Target.APISecretEnv, DefaultJanusAdminSecretEnv))
+	}
+	return &Target{Name: redact(c.Target.URL), Driver: drv, Faults: janusFaults{adm},
 		SDKAppID: sdkAppIDOf(c), DriverCredentials: true, ListenIP: ip}, nil
 }
 
@@ -141,6 +160,10 @@ func (j janusFaults) Inject(ctx context.Context, f scenario.Fault) error {
 		err = j.a.Kick(ctx, room, user)
 	case "dismiss":
 		err = j.a.Destroy(ctx, room)
+	case "mute_track":
+		user, _ := f.Params["user"].(string)
+		track, _ := f.Params["track"].(string)
+		err = j.a.MuteTrack(ctx, room, user, track, true)
 	default:
 		err = fmt.Errorf("not supported on janus") // refused by Check before the run
 	}

@@ -69,7 +69,9 @@ func TestJanusTargetLimits(t *testing.T) {
 		{"groups: [{name: g, count: 1, permissions: {privileges: 253}}]\n", ""},
 		{"groups: [{name: g, count: 1, permissions: {privileges: 251}}]\n", "x.yaml:1:43: groups[0].permissions: privileges without send-audio are not supported by target janus"},
 		{"groups: [{name: g, count: 1}]\ntimeline: [{at: 1s, fault: {drop: {user: g-1}}}]\n", "fault drop is not supported by target janus"},
-		{"target: {kind: janus, url: ws://127.0.0.1:1, admin_url: http://x}\ngroups: [{name: g, count: 1}]\n", "target kind janus does not use admin_url"},
+		{"target: {kind: janus, url: ws://127.0.0.1:1, token_url: http://x}\ngroups: [{name: g, count: 1}]\n", "target kind janus does not use token_url"},
+		{"groups: [{name: g, count: 1}]\ntimeline: [{at: 1s, fault: {mute_track: {user: g-1, track: video}}}]\n", "fault mute_track on janus needs the Janus Admin API"},
+		{"target: {kind: janus, url: ws://127.0.0.1:1, admin_url: http://127.0.0.1:2}\ngroups: [{name: g, count: 1}]\ntimeline: [{at: 1s, fault: {mute_track: {user: g-1, track: video}}}]\n", ""},
 		{"target: {kind: janus, url: ws://127.0.0.1:1}\ngroups: [{name: g, count: 1, im: true}]\ntimeline: [{at: 1s, fault: {kick: {user: g-1}}}, {at: 2s, action: send_im, users: all, to: g-1, text: hi}]\n", ""},
 	} {
 		c, err := scenario.Parse("x.yaml", []byte(tc.src))

@@ -142,6 +142,24 @@ func TestKickAndDestroy(t *testing.T) {
 	ac.wait(t, 5*time.Second, "1031 bob", 1, is(reports.EvRemoteEntered, "bob", ""))
 	adm := janus.NewAdmin(e.jh.WSURL, secret, e.jh.AdminKey)
 	ctx := context.Background()
+	// A moderator's mute (VideoRoom moderate, the stream found through the
+	// Admin API) reaches the peers as 1033 off, and back on.
+	if err := adm.MuteTrack(ctx, 0, "bob", "video", true); !errors.Is(err, janus.ErrNoAdminAPI) {
+		t.Fatalf("mute without the Admin API: %v", err)
+	}
+	adm.WithAdminAPI(e.jh.AdminURL, e.jh.AdminSecret)
+	ac.wait(t, 10*time.Second, "first video frame from bob", 1, is(reports.EvFirstFrame, "bob", "video"))
+	if err := adm.MuteTrack(ctx, 0, "bob", "video", true); err != nil {
+		t.Fatal(err)
+	}
+	onOff := func(msg string) func(reports.Event) bool {
+		return func(ev reports.Event) bool { return is(reports.EvRemoteVideo, "bob", "")(ev) && ev.Message == msg }
+	}
+	ac.wait(t, 5*time.Second, "1033 off after the moderator's mute", 1, onOff("off"))
+	if err := adm.MuteTrack(ctx, uint64(room), "bob", "video", false); err != nil {
+		t.Fatal(err)
+	}
+	ac.wait(t, 5*time.Second, "1033 on after the unmute", 2, onOff("on"))
 	if err := adm.Kick(ctx, uint64(room), "bob"); err != nil {
 		t.Fatal(err)
 	}

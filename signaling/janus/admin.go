@@ -3,6 +3,7 @@ package janus
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 
@@ -17,8 +18,10 @@ type Admin struct {
 	url      string
 	secret   string
 	adminKey string
-	dialer   *websocket.Dialer
-	log      *slog.Logger
+	// The Admin API (optional): its WebSocket URL and admin_secret.
+	apiURL, apiSecret string
+	dialer            *websocket.Dialer
+	log               *slog.Logger
 }
 
 // NewAdmin returns an Admin for the Janus WebSocket URL, the rooms'
@@ -94,29 +97,33 @@ func (a *Admin) rooms(ctx context.Context, h *handle) ([]uint64, error) {
 // membership ends when its driver leaves.
 func (a *Admin) Kick(ctx context.Context, room uint64, user string) error {
 	return a.with(ctx, pluginVideoRoom, func(h *handle) error {
-		rooms := []uint64{room}
-		if room == 0 {
-			var err error
-			if rooms, err = a.rooms(ctx, h); err != nil {
-				return err
-			}
-		}
-		var id uint64
-		var err error
-		for _, room = range rooms {
-			if id, err = a.participantID(ctx, h, room, user); err == nil {
-				break
-			}
-		}
-		if id == 0 {
-			if len(rooms) != 1 {
-				return fmt.Errorf("janus: user %q is in no room", user)
-			}
+		id, room, err := a.find(ctx, h, room, user)
+		if err != nil {
 			return err
 		}
 		_, err = h.message(ctx, map[string]any{"request": "kick", "room": room, "id": id, "secret": a.secret}, nil, false)
 		return err
 	})
+}
+
+// find returns user's participant id and room (room 0: the first room of
+// the list that has user).
+func (a *Admin) find(ctx context.Context, h *handle, room uint64, user string) (id, in uint64, err error) {
+	rooms := []uint64{room}
+	if room == 0 {
+		if rooms, err = a.rooms(ctx, h); err != nil {
+			return 0, 0, err
+		}
+	}
+	for _, r := range rooms {
+		if id, err = a.participantID(ctx, h, r, user); err == nil {
+			return id, r, nil
+		}
+	}
+	if len(rooms) != 1 {
+		return 0, 0, fmt.Errorf("janus: user %q is in no room", user)
+	}
+	return 0, 0, err
 }
 
 // Destroy destroys the VideoRoom and the TextRoom of room: every
@@ -135,5 +142,80 @@ func (a *Admin) Destroy(ctx context.Context, room uint64) error {
 			return nil // the room had no IM
 		}
 		return err
+	})
+}
+
+// WithAdminAPI gives the Admin the Janus Admin API (its WebSocket URL,
+// ws://host:7188, and the admin_secret), which MuteTrack needs to find a
+// participant's streams. It returns a.
+func (a *Admin) WithAdminAPI(url, secret string) *Admin {
+	a.apiURL, a.apiSecret = url, secret
+	return a
+}
+
+// ErrNoAdminAPI: the request needs the Admin API (WithAdminAPI).
+var ErrNoAdminAPI = errors.New("janus: this needs the Janus Admin API (its URL and admin_secret)")
+
+// streamsOf finds the streams user publishes in room through the Admin
+// API: every session's handles, the VideoRoom publisher whose display is
+// user (handle_info, plugin part only).
+func (a *Admin) streamsOf(ctx context.Context, room uint64, user string) ([]pubStream, error) {
+	if a.apiURL == "" {
+		return nil, ErrNoAdminAPI
+	}
+	c, err := dialProto(ctx, a.dialer, a.apiURL, nil, a.log, nil, AdminSubprotocol)
+	if err != nil {
+		return nil, err
+	}
+	defer c.close(ctx)
+	req := func(m map[string]any) (*msg, error) {
+		m["admin_secret"] = a.apiSecret
+		return c.request(ctx, m, false)
+	}
+	r, err := req(map[string]any{"janus": "list_sessions"})
+	if err != nil {
+		return nil, fmt.Errorf("janus admin list_sessions: %w", err)
+	}
+	for _, s := range r.Sessions {
+		hs, err := req(map[string]any{"janus": "list_handles", "session_id": s})
+		if err != nil {
+			continue // the session ended meanwhile
+		}
+		for _, h := range hs.Handles {
+			hi, err := req(map[string]any{"janus": "handle_info", "session_id": s, "handle_id": h, "plugin_only": true})
+			if err != nil || hi.Info == nil || hi.Info.Plugin != pluginVideoRoom {
+				continue
+			}
+			ps := hi.Info.PluginSpecific
+			if ps.Type == "publisher" && ps.Room == room && ps.Display == user {
+				return ps.Streams, nil
+			}
+		}
+	}
+	return nil, fmt.Errorf("janus: no publisher %q in room %d", user, room)
+}
+
+// MuteTrack mutes (or unmutes) the kind ("audio" or "video") user
+// publishes in room, from the server side: VideoRoom "moderate" (Janus
+// stops relaying it and tells every participant, "moderation"), with the
+// stream found through the Admin API. room 0: the first room user is in.
+func (a *Admin) MuteTrack(ctx context.Context, room uint64, user, kind string, mute bool) error {
+	return a.with(ctx, pluginVideoRoom, func(h *handle) error {
+		id, room, err := a.find(ctx, h, room, user)
+		if err != nil {
+			return err
+		}
+		streams, err := a.streamsOf(ctx, room, user)
+		if err != nil {
+			return err
+		}
+		for _, st := range streams {
+			if st.Type != kind {
+				continue
+			}
+			_, err := h.message(ctx, map[string]any{"request": "moderate", "room": room, "id": id, "mid": st.Mid, "mute": mute, "secret": a.secret}, nil, false)
+			return err
+		}
+		return fmt.Errorf("janus: %q publishes no %s in room %d", user, kind, room)
 	})
 }

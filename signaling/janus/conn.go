@@ -16,8 +16,12 @@ import (
 	"github.com/pion/webrtc/v4"
 )
 
-// Subprotocol is the WebSocket subprotocol of the Janus API.
-const Subprotocol = "janus-protocol"
+// Subprotocol is the WebSocket subprotocol of the Janus API;
+// AdminSubprotocol the one of the Admin API (a separate server).
+const (
+	Subprotocol      = "janus-protocol"
+	AdminSubprotocol = "janus-admin-protocol"
+)
 
 // maxFrameBytes bounds one message from Janus (SDP offers of large
 // multistream subscriptions are the biggest).
@@ -43,6 +47,22 @@ type msg struct {
 	Mid       string `json:"mid,omitempty"`
 	Receiving *bool  `json:"receiving,omitempty"`
 	Reason    string `json:"reason,omitempty"`
+	// Admin API answers.
+	Sessions []uint64   `json:"sessions,omitempty"`
+	Handles  []uint64   `json:"handles,omitempty"`
+	Info     *adminInfo `json:"info,omitempty"`
+}
+
+// adminInfo is the part of an Admin API handle_info answer roombot reads.
+type adminInfo struct {
+	Plugin         string `json:"plugin"`
+	PluginSpecific struct {
+		Type    string      `json:"type"`
+		Room    uint64      `json:"room"`
+		ID      uint64      `json:"id"`
+		Display string      `json:"display"`
+		Streams []pubStream `json:"streams"`
+	} `json:"plugin_specific"`
 }
 
 type pluginData struct {
@@ -102,8 +122,12 @@ type call struct {
 // dial opens the WebSocket and starts the reader; onSession receives
 // session-level events (for example "timeout").
 func dial(ctx context.Context, d *websocket.Dialer, url string, header http.Header, log *slog.Logger, onSession func(*msg)) (*conn, error) {
+	return dialProto(ctx, d, url, header, log, onSession, Subprotocol)
+}
+
+func dialProto(ctx context.Context, d *websocket.Dialer, url string, header http.Header, log *slog.Logger, onSession func(*msg), proto string) (*conn, error) {
 	dd := *d
-	dd.Subprotocols = []string{Subprotocol}
+	dd.Subprotocols = []string{proto}
 	ws, resp, err := dd.DialContext(ctx, url, header)
 	if resp != nil && resp.Body != nil {
 		_ = resp.Body.Close()

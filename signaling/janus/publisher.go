@@ -28,17 +28,20 @@ const (
 
 // vrData is the VideoRoom plugin's payload, every variant in one struct.
 type vrData struct {
-	VideoRoom    string          `json:"videoroom"`
-	ID           uint64          `json:"id"`
-	PrivateID    uint64          `json:"private_id"`
-	Publishers   []vrPublisher   `json:"publishers"`
-	Attendees    []vrAttendee    `json:"attendees"`
-	Joining      *vrAttendee     `json:"joining"`
-	Leaving      json.RawMessage `json:"leaving"`
-	Unpublished  json.RawMessage `json:"unpublished"`
-	Kicked       json.RawMessage `json:"kicked"`
-	Reason       string          `json:"reason"`
-	Streams      []subStream     `json:"streams"`
+	VideoRoom   string          `json:"videoroom"`
+	ID          uint64          `json:"id"`
+	PrivateID   uint64          `json:"private_id"`
+	Publishers  []vrPublisher   `json:"publishers"`
+	Attendees   []vrAttendee    `json:"attendees"`
+	Joining     *vrAttendee     `json:"joining"`
+	Leaving     json.RawMessage `json:"leaving"`
+	Unpublished json.RawMessage `json:"unpublished"`
+	Kicked      json.RawMessage `json:"kicked"`
+	Reason      string          `json:"reason"`
+	Streams     []subStream     `json:"streams"`
+	// A moderator muted or unmuted stream Mid of participant ID.
+	Moderation   string `json:"moderation"`
+	Mid          string `json:"mid"`
 	Participants []struct {
 		ID      uint64 `json:"id"`
 		Display string `json:"display"`
@@ -394,6 +397,9 @@ func (s *session) onPubEvent(m *msg) {
 			s.q.Push(signaling.UserEntered{Member: signaling.Member{UserID: userOf(j.ID, j.Display)}})
 		}
 	}
+	if d.Moderation != "" && d.ID != s.myID {
+		s.peerModerated(d.ID, d.Mid, d.Moderation == "muted")
+	}
 	if len(d.Publishers) > 0 {
 		for _, p := range d.Publishers {
 			if p.ID != s.myID {
@@ -424,6 +430,25 @@ func (s *session) peerPublished(p vrPublisher) {
 	case changed:
 		s.q.Push(signaling.RemoteMedia{UserID: mem.UserID, AudioMuted: audioOff, VideoOff: videoOff})
 	}
+}
+
+// peerModerated records a moderator's mute of one of a peer's streams
+// (VideoRoom "moderate"): peers see it as 1034/1033 off, like a mute.
+func (s *session) peerModerated(id uint64, mid string, muted bool) {
+	s.mu.Lock()
+	pe := s.peers[id]
+	if pe == nil {
+		s.mu.Unlock()
+		return
+	}
+	streams := append([]pubStream(nil), pe.streams...)
+	for i := range streams {
+		if streams[i].Mid == mid {
+			streams[i].Moderated = muted
+		}
+	}
+	s.mu.Unlock()
+	s.peerPublished(vrPublisher{ID: id, Display: pe.user, Streams: streams})
 }
 
 func (s *session) peerUnpublished(id uint64) {
