@@ -18,8 +18,9 @@
 # collide. Random secrets are written with the other facts to
 # $STATE/NAME/env (mode 0600; STATE = $JANUS_TESTHOST_STATE or /run/roombot-janus):
 #   WS_URL ADMIN_URL HOST_IP JANUS_IP ADMIN_SECRET ADMIN_KEY PID NETNS LOG
-# Needs root (ip netns) and janus + iproute2 (scripts/test-deps.sh installs them).
+# Needs root, or passwordless sudo, for ip netns; and janus + iproute2 (scripts/test-deps.sh installs them).
 set -euo pipefail
+SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo -n"
 
 STATE=${JANUS_TESTHOST_STATE:-/run/roombot-janus}
 JANUS_LIB=${JANUS_LIB:-$(ls -d /usr/lib/*/janus 2>/dev/null | head -1)}
@@ -120,18 +121,18 @@ up() {
   flock 9
   read -r x y < <(pick_subnet)
   local hip=10.203.$x.$((y + 1)) jip=10.203.$x.$((y + 2))
-  ip netns add "$name"
-  ip link add "$hif" type veth peer name "$jif" netns "$name"
-  ip addr add "$hip/30" dev "$hif"
-  ip link set "$hif" up
-  ip -n "$name" link set lo up
-  ip -n "$name" addr add "$jip/30" dev "$jif"
-  ip -n "$name" link set "$jif" up
+  $SUDO ip netns add "$name"
+  $SUDO ip link add "$hif" type veth peer name "$jif" netns "$name"
+  $SUDO ip addr add "$hip/30" dev "$hif"
+  $SUDO ip link set "$hif" up
+  $SUDO ip -n "$name" link set lo up
+  $SUDO ip -n "$name" addr add "$jip/30" dev "$jif"
+  $SUDO ip -n "$name" link set "$jif" up
   flock -u 9
   local admin_secret admin_key
   admin_secret=$(secret); admin_key=$(secret)
   write_config "$dir" "$jip" "$jif" "$admin_secret" "$admin_key"
-  ip netns exec "$name" janus -F "$dir" -C "$dir/janus.jcfg" -o -D >"$dir/janus.log" 2>&1 </dev/null &
+  $SUDO ip netns exec "$name" janus -F "$dir" -C "$dir/janus.jcfg" -o -D >"$dir/janus.log" 2>&1 </dev/null &
   local pid=$!
   umask 077
   cat >"$dir/env" <<EOF
@@ -147,8 +148,8 @@ LOG=$dir/janus.log
 EOF
   # Ready when both WebSocket servers listen: at most 10 s.
   for _ in $(seq 1 100); do
-    kill -0 "$pid" 2>/dev/null || { tail -20 "$dir/janus.log" >&2; die "janus exited"; }
-    if [ "$(ip netns exec "$name" ss -Hltn "( sport = :$WS_PORT or sport = :$ADMIN_PORT )" | wc -l)" -ge 2 ]; then
+    [ -d "/proc/$pid" ] || { tail -20 "$dir/janus.log" >&2; die "janus exited"; }
+    if [ "$($SUDO ip netns exec "$name" ss -Hltn "( sport = :$WS_PORT or sport = :$ADMIN_PORT )" | wc -l)" -ge 2 ]; then
       trap - EXIT
       echo "ws://$jip:$WS_PORT"
       return
@@ -164,14 +165,14 @@ down() {
   valid_name "$name"
   local dir=$STATE/$name pid=""
   [ -f "$dir/env" ] && pid=$(sed -n 's/^PID=//p' "$dir/env")
-  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
-    kill "$pid" 2>/dev/null || true
-    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$pid" 2>/dev/null || true
+  if [ -n "$pid" ] && [ -d "/proc/$pid" ]; then
+    $SUDO kill "$pid" 2>/dev/null || true
+    for _ in $(seq 1 50); do [ -d "/proc/$pid" ] || break; sleep 0.1; done
+    $SUDO kill -9 "$pid" 2>/dev/null || true
   fi
   # Deleting the namespace destroys its veth end, and with it the peer.
-  ip netns del "$name" 2>/dev/null || true
-  ip link del "${name}h" 2>/dev/null || true
+  $SUDO ip netns del "$name" 2>/dev/null || true
+  $SUDO ip link del "${name}h" 2>/dev/null || true
   rm -rf "$dir"
 }
 
