@@ -258,7 +258,7 @@ func (c *conn) createSession(ctx context.Context) error {
 // keepalive sends a keepalive every period until stop is closed or the
 // connection ends. Janus ends a session after session_timeout (60 s by
 // default) without one.
-func (c *conn) keepalive(stop <-chan struct{}, period time.Duration) {
+func (c *conn) keepalive(stop <-chan struct{}, period time.Duration, gone func(error)) {
 	t := time.NewTicker(period)
 	defer t.Stop()
 	for {
@@ -269,10 +269,15 @@ func (c *conn) keepalive(stop <-chan struct{}, period time.Duration) {
 			return
 		case <-t.C:
 			ctx, cancel := context.WithTimeout(context.Background(), period)
-			if _, err := c.request(ctx, map[string]any{"janus": "keepalive"}, false); err != nil {
+			_, err := c.request(ctx, map[string]any{"janus": "keepalive"}, false)
+			cancel()
+			if isCode(err, CodeNoSuchSession) && gone != nil {
+				gone(err) // Janus ended the session (timeout, Admin API destroy_session)
+				return
+			}
+			if err != nil {
 				c.log.Debug("janus: keepalive", "err", err)
 			}
-			cancel()
 		}
 	}
 }

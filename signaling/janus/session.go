@@ -88,7 +88,7 @@ func (s *session) enter(ctx context.Context) error {
 	s.wg.Add(1)
 	go func() {
 		defer s.wg.Done()
-		s.c.keepalive(s.stop, s.d.keepalive)
+		s.c.keepalive(s.stop, s.d.keepalive, func(err error) { s.end(fmt.Errorf("janus: session gone: %w", err)) })
 	}()
 	s.wg.Add(1)
 	go s.watchConn()
@@ -231,6 +231,13 @@ func (s *session) Leave(ctx context.Context) error {
 				s.leaveErr = fmt.Errorf("janus: leave: %w", err)
 			}
 		}
+		// Detach every handle (Janus tears their PeerConnections down),
+		// then shutdown destroys the session.
+		for _, h := range s.handles() {
+			if err := h.detach(ctx); err != nil && !errors.Is(err, ErrConnClosed) {
+				s.d.log.Debug("janus: detach", "plugin", h.plugin, "err", err)
+			}
+		}
 		s.shutdown(ctx)
 	})
 	return s.leaveErr
@@ -255,6 +262,28 @@ func (s *session) shutdown(ctx context.Context) {
 		}
 		s.wg.Wait()
 	})
+}
+
+// handles lists the session's handles, the participant's last.
+func (s *session) handles() []*handle {
+	var out []*handle
+	s.mu.Lock()
+	sub := s.sub
+	s.mu.Unlock()
+	if sub != nil { // sub.mu after s.mu is released: applySendFlags locks sub.mu, then s.mu
+		sub.mu.Lock()
+		if sub.h != nil {
+			out = append(out, sub.h)
+		}
+		sub.mu.Unlock()
+	}
+	if s.im != nil && s.im.h != nil {
+		out = append(out, s.im.h)
+	}
+	if s.pub != nil {
+		out = append(out, s.pub)
+	}
+	return out
 }
 
 // pcs lists the session's PeerConnections.
