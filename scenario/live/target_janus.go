@@ -27,7 +27,8 @@ import (
 // are optional: a Janus with neither configured needs neither. admin_url
 // is Janus's Admin API WebSocket server (http://HOST:7188 is opened as
 // ws://HOST:7188, janus-admin-protocol) and api_secret_env names the
-// variable holding its admin_secret: the mute_track fault needs them.
+// variable holding its admin_secret: the mute_track and drop faults need
+// them.
 func init() {
 	registerTarget(TargetJanus, targetKind{unsupported: janusUnsupported, check: checkJanus, open: openJanus})
 }
@@ -46,12 +47,12 @@ const (
 func janusUnsupported(f signaling.Feature) string {
 	switch f.FaultName() {
 	case "":
-	case "kick", "dismiss", "mute_track":
+	case "kick", "dismiss", "mute_track", "drop":
 		return ""
 	case "fail_enter":
 		return "Janus has no API to make joins fail"
-	case "drop", "delay":
-		return "Janus has no API to cut or delay one participant's signaling"
+	case "delay":
+		return "Janus has no API to delay one participant's signaling"
 	case "pause_media":
 		return "Janus has no unannounced stop of forwarding (mute_track, VideoRoom moderate, is announced to peers)"
 	default:
@@ -68,9 +69,9 @@ func checkJanus(c *scenario.Config) scenario.ValidationErrors {
 	errs := onlyFor(c, TargetJanus, "token_url")
 	if c.Target.AdminURL == "" {
 		for _, u := range c.Features() {
-			if u.Feature.FaultName() == "mute_track" {
+			if n := u.Feature.FaultName(); n == "mute_track" || n == "drop" {
 				errs = append(errs, &scenario.ValidationError{Pos: c.PosOf(u.Path), Path: u.Path,
-					Msg: "fault mute_track on janus needs the Janus Admin API", Hint: "set target.admin_url (http://HOST:7188) and the admin_secret in $" + DefaultJanusAdminSecretEnv + " (or target.api_secret_env)"})
+					Msg: "fault " + n + " on janus needs the Janus Admin API", Hint: "set target.admin_url (http://HOST:7188) and the admin_secret in $" + DefaultJanusAdminSecretEnv + " (or target.api_secret_env)"})
 			}
 		}
 	}
@@ -160,6 +161,9 @@ func (j janusFaults) Inject(ctx context.Context, f scenario.Fault) error {
 		err = j.a.Kick(ctx, room, user)
 	case "dismiss":
 		err = j.a.Destroy(ctx, room)
+	case "drop":
+		user, _ := f.Params["user"].(string)
+		err = j.a.Drop(ctx, room, user)
 	case "mute_track":
 		user, _ := f.Params["user"].(string)
 		track, _ := f.Params["track"].(string)

@@ -254,3 +254,38 @@ func TestEnterRefused(t *testing.T) {
 		t.Errorf("strRoomID: %v", err)
 	}
 }
+
+// TestDrop: the Admin API's destroy_session ends a participant's Janus
+// session behind its back; its driver notices at the next keepalive (the
+// WebSocket stays open) and reports the lost connection, and the others
+// see it leave.
+func TestDrop(t *testing.T) {
+	e := newEnv(t)
+	room := e.newRoom()
+	alice, ac := e.bot(nil, "alice", room, nil)
+	start(t, alice)
+	quick := e.driver(janus.WithKeepalive(300 * time.Millisecond))
+	bob, bc := e.bot(quick, "bob", room, withIM)
+	start(t, bob)
+	ac.wait(t, 5*time.Second, "1031 bob", 1, is(reports.EvRemoteEntered, "bob", ""))
+	adm := janus.NewAdmin(e.jh.WSURL, secret, e.jh.AdminKey)
+	if err := adm.Drop(context.Background(), 0, "bob"); !errors.Is(err, janus.ErrNoAdminAPI) {
+		t.Fatalf("drop without the Admin API: %v", err)
+	}
+	if err := adm.WithAdminAPI(e.jh.AdminURL, e.jh.AdminSecret).Drop(context.Background(), 0, "bob"); err != nil {
+		t.Fatal(err)
+	}
+	bc.wait(t, 5*time.Second, "bob's lost connection", 1, func(ev reports.Event) bool {
+		return ev.Event == reports.EvError && ev.Code == codes.ErrPushDisconnect
+	})
+	bc.wait(t, time.Second, "bob left", 1, func(ev reports.Event) bool { return ev.Event == reports.EvLeft && ev.Message == "disconnected" })
+	select {
+	case <-bob.Done():
+	case <-time.After(5 * time.Second):
+		t.Fatal("bob's session did not end")
+	}
+	ac.wait(t, 5*time.Second, "1032 bob", 1, is(reports.EvRemoteLeft, "bob", ""))
+	if n := bc.count(func(ev reports.Event) bool { return ev.Event == reports.EvError && ev.Code != codes.ErrPushDisconnect }); n != 0 {
+		t.Errorf("the drop raised other errors at bob: %v", bc.names())
+	}
+}

@@ -156,43 +156,76 @@ func (a *Admin) WithAdminAPI(url, secret string) *Admin {
 // ErrNoAdminAPI: the request needs the Admin API (WithAdminAPI).
 var ErrNoAdminAPI = errors.New("janus: this needs the Janus Admin API (its URL and admin_secret)")
 
-// streamsOf finds the streams user publishes in room through the Admin
-// API: every session's handles, the VideoRoom publisher whose display is
-// user (handle_info, plugin part only).
-func (a *Admin) streamsOf(ctx context.Context, room uint64, user string) ([]pubStream, error) {
+// publisher finds, through the Admin API, the Janus session and the
+// streams of user's VideoRoom participant handle in room: every session's
+// handles, the publisher whose display is user (handle_info, plugin part).
+func (a *Admin) publisher(ctx context.Context, room uint64, user string) (session uint64, streams []pubStream, err error) {
+	err = a.withAPI(ctx, func(req func(map[string]any) (*msg, error)) error {
+		r, err := req(map[string]any{"janus": "list_sessions"})
+		if err != nil {
+			return fmt.Errorf("janus admin list_sessions: %w", err)
+		}
+		for _, s := range r.Sessions {
+			hs, err := req(map[string]any{"janus": "list_handles", "session_id": s})
+			if err != nil {
+				continue // the session ended meanwhile
+			}
+			for _, h := range hs.Handles {
+				hi, err := req(map[string]any{"janus": "handle_info", "session_id": s, "handle_id": h, "plugin_only": true})
+				if err != nil || hi.Info == nil || hi.Info.Plugin != pluginVideoRoom {
+					continue
+				}
+				ps := hi.Info.PluginSpecific
+				if ps.Type == "publisher" && ps.Room == room && ps.Display == user {
+					session, streams = s, ps.Streams
+					return nil
+				}
+			}
+		}
+		return fmt.Errorf("janus: no participant %q in room %d", user, room)
+	})
+	return session, streams, err
+}
+
+// withAPI runs f with an Admin API connection; req adds the admin_secret.
+func (a *Admin) withAPI(ctx context.Context, f func(req func(map[string]any) (*msg, error)) error) error {
 	if a.apiURL == "" {
-		return nil, ErrNoAdminAPI
+		return ErrNoAdminAPI
 	}
 	c, err := dialProto(ctx, a.dialer, a.apiURL, nil, a.log, nil, AdminSubprotocol)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer c.close(ctx)
-	req := func(m map[string]any) (*msg, error) {
+	return f(func(m map[string]any) (*msg, error) {
 		m["admin_secret"] = a.apiSecret
 		return c.request(ctx, m, false)
-	}
-	r, err := req(map[string]any{"janus": "list_sessions"})
-	if err != nil {
-		return nil, fmt.Errorf("janus admin list_sessions: %w", err)
-	}
-	for _, s := range r.Sessions {
-		hs, err := req(map[string]any{"janus": "list_handles", "session_id": s})
+	})
+}
+
+// Drop destroys user's Janus session through the Admin API
+// (destroy_session), as a server dropping a participant: its handles go,
+// the others see it leave, and its driver reports the lost connection.
+// room 0: the first room user is in.
+func (a *Admin) Drop(ctx context.Context, room uint64, user string) error {
+	if room == 0 {
+		err := a.with(ctx, pluginVideoRoom, func(h *handle) error {
+			var err error
+			_, room, err = a.find(ctx, h, 0, user)
+			return err
+		})
 		if err != nil {
-			continue // the session ended meanwhile
-		}
-		for _, h := range hs.Handles {
-			hi, err := req(map[string]any{"janus": "handle_info", "session_id": s, "handle_id": h, "plugin_only": true})
-			if err != nil || hi.Info == nil || hi.Info.Plugin != pluginVideoRoom {
-				continue
-			}
-			ps := hi.Info.PluginSpecific
-			if ps.Type == "publisher" && ps.Room == room && ps.Display == user {
-				return ps.Streams, nil
-			}
+			return err
 		}
 	}
-	return nil, fmt.Errorf("janus: no publisher %q in room %d", user, room)
+	session, _, err := a.publisher(ctx, room, user)
+	if err != nil {
+		return err
+	}
+	return a.withAPI(ctx, func(req func(map[string]any) (*msg, error)) error {
+		_, err := req(map[string]any{"janus": "destroy_session", "session_id": session})
+		return err
+	})
 }
 
 // MuteTrack mutes (or unmutes) the kind ("audio" or "video") user
@@ -205,7 +238,7 @@ func (a *Admin) MuteTrack(ctx context.Context, room uint64, user, kind string, m
 		if err != nil {
 			return err
 		}
-		streams, err := a.streamsOf(ctx, room, user)
+		_, streams, err := a.publisher(ctx, room, user)
 		if err != nil {
 			return err
 		}

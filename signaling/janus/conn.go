@@ -271,7 +271,7 @@ func (c *conn) keepalive(stop <-chan struct{}, period time.Duration, gone func(e
 			ctx, cancel := context.WithTimeout(context.Background(), period)
 			_, err := c.request(ctx, map[string]any{"janus": "keepalive"}, false)
 			cancel()
-			if isCode(err, CodeNoSuchSession) && gone != nil {
+			if sessionGone(err) && gone != nil {
 				gone(err) // Janus ended the session (timeout, Admin API destroy_session)
 				return
 			}

@@ -28,6 +28,8 @@ func (e *Error) Error() string {
 // janus_textroom.c, apierror.h of Janus 1.1.2).
 const (
 	CodeNoSuchSession  = 458 // core
+	CodeNoSuchHandle   = 459 // core
+	CodePluginMessage  = 462 // core: "No plugin to handle this message" (the handle's plugin session is gone)
 	CodeNoSuchRoom     = 426 // VideoRoom
 	CodeRoomExists     = 427 // VideoRoom
 	CodeNoSuchFeed     = 428 // VideoRoom: subscribing to a feed that is not (yet) published
@@ -54,6 +56,14 @@ var ErrUnsupported = errors.New("not supported on janus")
 func isCode(err error, code int) bool {
 	var e *Error
 	return errors.As(err, &e) && e.Code == code
+}
+
+// sessionGone reports whether err says Janus no longer has this session
+// or handle (it ended the session: Admin API destroy_session, timeout).
+func sessionGone(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && e.Plugin == "" &&
+		(e.Code == CodeNoSuchSession || e.Code == CodeNoSuchHandle || e.Code == CodePluginMessage)
 }
 
 // enterCode maps a refused enter to the TRTC code a real client would see.

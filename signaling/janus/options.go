@@ -11,9 +11,12 @@ import (
 
 // Defaults.
 const (
-	// DefaultKeepalive is the keepalive period; Janus drops a session after
-	// its session_timeout (60 s by default) without one.
-	DefaultKeepalive = 25 * time.Second
+	// DefaultKeepalive is the keepalive period. Janus drops a session
+	// after its session_timeout (60 s by default) without one; and a
+	// session Janus ended (Admin API destroy_session) is noticed only by
+	// the next request, so the period bounds that too (the reference
+	// service's heartbeat is 5 s as well).
+	DefaultKeepalive = 5 * time.Second
 	// DefaultLeaveTimeout bounds the goodbye (leave, detach, destroy).
 	DefaultLeaveTimeout = 2 * time.Second
 	// DefaultSubscribeRetries and DefaultSubscribeRetryDelay bound the

@@ -227,7 +227,7 @@ func (s *session) Leave(ctx context.Context) error {
 		defer cancel()
 		if s.pub != nil && !s.removed.Load() {
 			_, err := s.pub.message(ctx, map[string]any{"request": "leave"}, nil, true)
-			if err != nil && !errors.Is(err, ErrConnClosed) && !isCode(err, CodeNoSuchRoom) && !isCode(err, codeJoinFirst) {
+			if err != nil && !errors.Is(err, ErrConnClosed) && !isCode(err, CodeNoSuchRoom) && !isCode(err, codeJoinFirst) && !sessionGone(err) {
 				s.leaveErr = fmt.Errorf("janus: leave: %w", err)
 			}
 		}

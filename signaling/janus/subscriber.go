@@ -312,6 +312,10 @@ func (sub *subscriber) onTrack(pc *webrtc.PeerConnection, t *webrtc.TrackRemote,
 
 // failure reports a Janus error that did not end the session.
 func (s *session) failure(code int, err error) {
+	if sessionGone(err) {
+		s.end(fmt.Errorf("janus: session gone: %w", err))
+		return
+	}
 	if s.terminal.Load() {
 		return
 	}
