@@ -10,6 +10,10 @@ command -v python3 >/dev/null 2>&1 || need+=(python3)
 # node and openssl: the other independent userSig verifier and the v1 ECDSA cross-check.
 command -v node >/dev/null 2>&1 || need+=(nodejs)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
+# janus + iproute2: the Janus driver's tests run a real Janus on a test host in a network namespace
+# (scripts/janus-testhost.sh); flock comes with util-linux, always present on Debian.
+command -v janus >/dev/null 2>&1 || need+=(janus)
+command -v ip >/dev/null 2>&1 || need+=(iproute2)
 if [ ${#need[@]} -gt 0 ]; then
   echo "test-deps: installing ${need[*]}"
   sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo

@@ -133,7 +133,11 @@ func runJoin(c *cli.Context, env Env) error {
 	if err := cfg.Validate(); err != nil {
 		return withExit(ExitUsage, err)
 	}
-	host, err := bot.NewHost()
+	var hostOpts []bot.HostOption
+	if tg != nil && tg.ListenIP != "" {
+		hostOpts = append(hostOpts, bot.WithListenIP(tg.ListenIP))
+	}
+	host, err := bot.NewHost(hostOpts...)
 	if err != nil {
 		return withExit(ExitNotCarried, err)
 	}

@@ -101,7 +101,11 @@ func Run(ctx context.Context, c *scenario.Config, o Options) (*Outcome, error) {
 		return notCarried(c, o.Out, started, err)
 	}
 	defer tg.Close()
-	host, err := bot.NewHost(bot.WithHostLogger(o.Logger))
+	hostOpts := []bot.HostOption{bot.WithHostLogger(o.Logger)}
+	if tg.ListenIP != "" {
+		hostOpts = append(hostOpts, bot.WithListenIP(tg.ListenIP))
+	}
+	host, err := bot.NewHost(hostOpts...)
 	if err != nil {
 		return notCarried(c, o.Out, started, fmt.Errorf("%w: bot host: %w", ErrNotCarried, err))
 	}

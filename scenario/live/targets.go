@@ -34,6 +34,9 @@ type Target struct {
 	SignURL           string
 	SignToken         string // bearer token of SignURL (never printed)
 	DriverCredentials bool
+	// ListenIP is the address the bots' sockets bind to; empty means
+	// bot.DefaultListenIP (loopback).
+	ListenIP string
 
 	close func() error
 }

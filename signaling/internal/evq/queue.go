@@ -12,49 +12,57 @@ import (
 // Queue is an unbounded FIFO of events between the producers (reader,
 // pion's OnTrack) and the dispatcher, so that a slow Handler never stalls
 // signaling (replies keep flowing, and a Handler may call Do).
-type Queue struct {
+type Queue = FIFO[signaling.Event]
+
+// New returns an empty, open Queue.
+func New() *Queue { return NewFIFO[signaling.Event]() }
+
+// FIFO is an unbounded first-in first-out queue of T between producers
+// that must never block and one consumer. It is safe for concurrent use.
+type FIFO[T any] struct {
 	mu     sync.Mutex
 	cond   *sync.Cond
-	items  []signaling.Event
+	items  []T
 	closed bool
 }
 
-// New returns an empty, open Queue.
-func New() *Queue {
-	q := &Queue{}
+// NewFIFO returns an empty, open FIFO.
+func NewFIFO[T any]() *FIFO[T] {
+	q := &FIFO[T]{}
 	q.cond = sync.NewCond(&q.mu)
 	return q
 }
 
-// Push appends e; it is dropped after close.
-func (q *Queue) Push(e signaling.Event) {
+// Push appends v; it is dropped after close.
+func (q *FIFO[T]) Push(v T) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	if q.closed {
 		return
 	}
-	q.items = append(q.items, e)
+	q.items = append(q.items, v)
 	q.cond.Signal()
 }
 
-// Pop blocks for the next event; ok is false once closed and drained.
-func (q *Queue) Pop() (signaling.Event, bool) {
+// Pop blocks for the next item; ok is false once closed and drained.
+func (q *FIFO[T]) Pop() (v T, ok bool) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	for len(q.items) == 0 && !q.closed {
 		q.cond.Wait()
 	}
 	if len(q.items) == 0 {
-		return nil, false
+		return v, false
 	}
-	e := q.items[0]
-	q.items[0] = nil
+	v = q.items[0]
+	var zero T
+	q.items[0] = zero
 	q.items = q.items[1:]
-	return e, true
+	return v, true
 }
 
-// Close ends the queue; when discard is set, undelivered events are dropped.
-func (q *Queue) Close(discard bool) {
+// Close ends the queue; when discard is set, undelivered items are dropped.
+func (q *FIFO[T]) Close(discard bool) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	q.closed = true
