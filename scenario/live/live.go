@@ -105,7 +105,8 @@ func Run(ctx context.Context, c *scenario.Config, o Options) (*Outcome, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: run directory: %w", ErrNotCarried, err)
 	}
-	factory := newFactory(c, tg, host, o.Logger)
+	factory, nets := newFactory(plan, tg, host, o.Logger)
+	defer nets.close()
 	opts := []scenario.RunnerOption{scenario.WithSink(dir), scenario.WithFaults(tg.Faults),
 		scenario.WithMediaLag(func() (float64, float64) {
 			l := host.PacingLagTotal()
