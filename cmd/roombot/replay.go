@@ -50,7 +50,7 @@ func replayCommand(env Env) *cli.Command {
 			if !f.run {
 				return nil
 			}
-			err = play(c.Context, env, cfg, f.runOut, false)
+			err = play(c.Context, env, cfg, runFlags{out: f.runOut, noProgress: true})
 			if err == nil {
 				fmt.Fprintln(env.Stdout, "replay: the log's codes reproduced")
 			} else {
