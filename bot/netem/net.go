@@ -23,7 +23,8 @@ type Net struct {
 	cfg  atomic.Pointer[Config] // normalized
 	seed atomic.Uint64
 
-	counters Counters
+	counters       Counters
+	upRTP, downRTP rtpTally
 
 	mu      sync.Mutex
 	conns   []*udpConn
