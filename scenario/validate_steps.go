@@ -289,6 +289,7 @@ func eventNames() []string {
 		reports.EvRemoteLeft, reports.EvRemoteVideo, reports.EvRemoteAudio, reports.EvKicked, reports.EvError,
 		reports.EvLoginEvent, reports.EvJoinGroupEvent, reports.EvBigGroupMsg, reports.EvMsgNotify, reports.EvConnectionEvent,
 		reports.EvIMSendFailed, reports.EvFirstFrame, reports.EvFreezeStart, reports.EvFreezeEnd, reports.EvSource,
+		reports.EvReconnecting, reports.EvRecovered,
 		reports.EvMark, reports.EvRunStart, reports.EvRunEnd, reports.EvOverload}
 	return append(names, actionNames()...)
 }

@@ -29,6 +29,7 @@ func TestExampleScenarios(t *testing.T) {
 	}{
 		{"customer-repro.yaml", true},
 		{"customer-replay.yaml", true}, // built by roombot replay from fixtures/logs/teacher-1307.log
+		{"network-drop.yaml", true},
 		{"ci-smoke.yaml", true},
 		{"capacity.yaml", false},
 	} {
