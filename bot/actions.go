@@ -16,6 +16,8 @@ func (b *Bot) liveSession() (signaling.Session, error) {
 		return b.session, nil
 	case stateStopped:
 		return nil, ErrStopped
+	case stateReconnecting:
+		return nil, ErrReconnecting
 	default:
 		return nil, ErrNotStarted
 	}

@@ -151,6 +151,7 @@ func (b *Bot) buildAPI() (*webrtc.API, error) {
 	}
 	ir.Add(attrsFactory{})
 	se := b.host.settingEngine(b.net)
+	b.reconnect.iceSettings(&se)
 	for _, f := range b.seHooks {
 		f(&se)
 	}

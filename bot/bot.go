@@ -61,6 +61,14 @@ type Bot struct {
 	peers    []*webrtc.PeerConnection
 	emitting emitState
 
+	// Reconnection (reconnect.go): gen numbers the sessions, peerGen the
+	// session each of peers belongs to; joinParams are the first Join's.
+	reconnect  Reconnect
+	gen        uint64
+	peerGen    []uint64
+	joinParams signaling.JoinParams
+	stalls     map[string]*stall // remote users whose media stopped (player.go)
+
 	stop    chan struct{} // closed by Stop: ends the bot's goroutines
 	ended   chan struct{} // closed when the session ended (Stop, kick, lost connection)
 	endOnce sync.Once
@@ -73,6 +81,7 @@ const (
 	stateIdle state = iota
 	stateStarting
 	stateIn
+	stateReconnecting
 	stateOut // the server ended the session (kick, lost connection)
 	stateStopped
 )
@@ -95,6 +104,7 @@ func New(cfg Config, opts ...Option) (*Bot, error) {
 		httpClient: &http.Client{Timeout: 10 * time.Second},
 		signRetry:  DefaultSignRetryDelay,
 		statsEvery: DefaultStatsInterval,
+		reconnect:  DefaultReconnect,
 		userID:     cfg.UserID,
 		room:       cfg.roomName(),
 		muted:      cfg.Muted,
@@ -209,12 +219,18 @@ func (b *Bot) enter(ctx context.Context) error {
 		SDKAppID: cr.SDKAppID, UserID: cr.UserID, UserSig: cr.UserSig, PrivateMapKey: cr.PrivateMapKey,
 		RoomID: cr.RoomID, StrRoomID: cr.StrRoomID, Role: b.cfg.Role, RecvMode: b.cfg.RecvMode, IM: b.cfg.EnableIM,
 		Privileges: b.cfg.Privileges, AudioMuted: b.muted, VideoOff: b.camOff, NewPeerConnection: b.newPeerConnection,
+		Dial: b.dialer(),
 	}
 	for _, lt := range b.local {
 		p.Tracks = append(p.Tracks, lt.track)
 	}
+	b.mu.Lock()
+	b.joinParams = p
+	b.gen++
+	gen := b.gen
+	b.mu.Unlock()
 	start := b.now()
-	sess, err := b.driver.Join(ctx, p, b.handle)
+	sess, err := b.driver.Join(ctx, p, b.handlerFor(gen))
 	if err != nil {
 		ms := msSince(b.now(), start)
 		code := signaling.CodeOf(err)
@@ -237,25 +253,25 @@ func (b *Bot) enter(ctx context.Context) error {
 		b.wg.Add(1)
 		go b.statsLoop()
 	}
+	b.wg.Add(1)
+	go b.playerLoop()
 	return nil
 }
 
 // newPeerConnection is JoinParams.NewPeerConnection: every PeerConnection
-// comes from the bot's API, and the bot watches its state for -6.
+// comes from the bot's API, and the bot watches its state (a lost media
+// connection starts reconnecting, reconnect.go).
 func (b *Bot) newPeerConnection(c webrtc.Configuration) (*webrtc.PeerConnection, error) {
 	pc, err := b.api.NewPeerConnection(c)
 	if err != nil {
 		return nil, err
 	}
-	pc.OnConnectionStateChange(func(s webrtc.PeerConnectionState) {
-		if s == webrtc.PeerConnectionStateFailed {
-			b.emit(reports.Event{Kind: reports.KindRoom, Event: reports.EvError, Tag: "error",
-				Code: codes.ErrPushDisconnect, Message: "media connection failed"})
-		}
-	})
 	b.mu.Lock()
+	gen := b.gen
 	b.peers = append(b.peers, pc)
+	b.peerGen = append(b.peerGen, gen)
 	b.mu.Unlock()
+	b.watchPeer(pc, gen)
 	return pc, nil
 }
 

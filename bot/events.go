@@ -135,19 +135,9 @@ func (b *Bot) handle(ev signaling.Event) {
 			code, msg = e.Err.Code, e.Err.Error()
 		}
 		b.emit(reports.Event{Kind: reports.KindRoom, Event: reports.EvError, Tag: "error", Code: code, Message: msg})
-	case signaling.Disconnected:
-		msg := "signaling connection lost"
-		if e.Err != nil {
-			msg += ": " + e.Err.Error()
-		}
-		b.emit(reports.Event{Kind: reports.KindRoom, Event: reports.EvError, Tag: "error", Code: codes.ErrPushDisconnect, Message: msg})
-		if b.cfg.EnableIM {
-			b.emit(reports.Event{Kind: reports.KindIM, Event: reports.EvConnectionEvent, Tag: reports.EvConnectionEvent,
-				Code: codes.IMConnectionOff, Message: "connection is off"})
-		}
-		b.emit(reports.Event{Kind: reports.KindRoom, Event: reports.EvLeft, Code: codes.LeftRoom, Message: "disconnected"})
-		b.sessionEnded()
 	}
+	// signaling.Disconnected is handled before this (handlerFor): it
+	// starts reconnecting.
 }
 
 // sessionEnded marks a session the server ended (kick, lost connection):

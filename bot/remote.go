@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"sync/atomic"
 	"time"
 
 	"github.com/pion/webrtc/v4"
@@ -42,6 +43,7 @@ type remoteTrack struct {
 	last       rxCounters
 	loss       seqLoss
 	lastLoss   lossCounters
+	lastPkt    atomic.Int64 // UnixNano of the last packet (player.go)
 }
 
 // analyzer is what the bot needs of the media package's receive analysis
@@ -303,7 +305,9 @@ func (b *Bot) readRTP(rt *remoteTrack) {
 		if n >= 12 {
 			rt.loss.add(uint16(buf[2])<<8 | uint16(buf[3]))
 		}
-		rt.an.Packet(buf[:n], b.now())
+		now := b.now()
+		rt.lastPkt.Store(now.UnixNano())
+		rt.an.Packet(buf[:n], now)
 	}
 }
 

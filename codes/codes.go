@@ -34,6 +34,13 @@ const (
 	ErrPlayerNetworkLost = -2301
 )
 
+// Pusher and player warnings (reference §5.1, §5.2).
+const (
+	WarnUplinkSlow      = 1101 // uplink too slow
+	WarnPushReconnect   = 1102 // pusher reconnecting
+	WarnPlayerReconnect = 2103 // player reconnecting
+)
+
 // Client-side enter-room errors (reference §5.3).
 const (
 	ErrRoomEnterFail          = -3301

@@ -15,6 +15,8 @@ const (
 	EvRemoteAudio   = "remote_audio"   // 1034; Remote set; Message "on"/"off"
 	EvKicked        = "kicked"         // Message: reason (kick, banned, room-disband)
 	EvError         = "error"          // Tag "error", Code: the component or server code
+	EvReconnecting  = "reconnecting"   // Tag "warning"; 1102 (this bot; Value: attempt number) or 2103 (Remote set: its player)
+	EvRecovered     = "recovered"      // reconnected (Remote set: that user's media resumed); Value: outage in ms
 
 	// KindIM: the IM event tags of the component (reference §4.6) are the names.
 	EvLoginEvent      = "login_event"

@@ -153,18 +153,6 @@ type PermissionsConfig struct {
 	Privileges uint32 `yaml:"privileges"`
 }
 
-// NetworkConfig impairs a user's network in-process (bot/netem): such a
-// bot gets its own UDP socket.
-type NetworkConfig struct {
-	SendLossPct float64  `yaml:"send_loss_pct"` // datagrams dropped on send, %
-	RecvLossPct float64  `yaml:"recv_loss_pct"` // datagrams dropped on receive, %
-	Delay       Duration `yaml:"delay"`         // added to every datagram sent
-	Jitter      Duration `yaml:"jitter"`        // extra random delay in [0, jitter)
-	// SendRateKbps caps what the user sends (kbit/s of UDP payload; 0 = no
-	// cap): a bottleneck link with a 200 ms tail-drop queue.
-	SendRateKbps float64 `yaml:"send_rate_kbps"`
-}
-
 // ArrivalConfig is how the users of auto-join groups arrive.
 type ArrivalConfig struct {
 	// Shape is linear (default: evenly spaced at Rate), ramp (the rate
@@ -214,6 +202,11 @@ type StepConfig struct {
 	// Spread fires the action for the selected users evenly over this
 	// time instead of all at once.
 	Spread Duration `yaml:"spread"`
+	// Network is the network action's new impairment (a preset name or a
+	// mapping, as a group's network); For makes it last that long, after
+	// which the impairment before it returns.
+	Network *NetworkConfig `yaml:"network"`
+	For     Duration       `yaml:"for"`
 }
 
 // CustomConfig is a custom IM message.

@@ -2,6 +2,7 @@ package scenario
 
 import (
 	"context"
+	"time"
 
 	"github.com/roombot/roombot/reports"
 )
@@ -23,6 +24,12 @@ type Participant interface {
 	SendGroupCustom(ctx context.Context, data, desc, ext string) error
 	SendC2CText(ctx context.Context, to, text string) error
 	UserID() string
+}
+
+// NetworkSetter is a Participant whose network the network action can
+// change: n applies now, for d (0: until the next change).
+type NetworkSetter interface {
+	SetNetwork(n *NetworkConfig, d time.Duration) error
 }
 
 // Factory makes a Participant for a planned user, not yet started, whose

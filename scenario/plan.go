@@ -25,6 +25,10 @@ type Action struct {
 	Level  int
 	Mark   string
 	Fault  *Fault
+	// Network and For are the network action's impairment and duration
+	// (0: until changed again).
+	Network *NetworkConfig
+	For     time.Duration
 	// Source says where the action comes from: "arrival", "timeline[3]",
 	// "talk", "camera", "churn".
 	Source string
@@ -209,7 +213,7 @@ func (p *Plan) step(i int) {
 			}
 		}
 		p.Actions = append(p.Actions, Action{At: t, Name: s.Action, User: u.ID, Remote: rem, Text: s.Text, To: s.To,
-			Custom: s.Custom, Level: s.Level, Source: src})
+			Custom: s.Custom, Level: s.Level, Network: s.Network, For: s.For.D(), Source: src})
 	}
 }
 

@@ -31,6 +31,7 @@ var Actions = map[string]string{
 	"set_beauty":    "users set the beauty level (level: 0-9)",
 	"mark":          "a named instant of the run (name:)",
 	"fault":         "a fault through the room service's admin API (fault:)",
+	"network":       "users' network changes (network: a preset or mapping; for: how long)",
 }
 
 func actionNames() []string {
@@ -276,12 +277,7 @@ func (v *validator) groups() {
 		if g.Permissions != nil && (g.Permissions.Privileges > 255 || g.Permissions.Privileges == 0) {
 			v.errorf(p+".permissions.privileges", "privilege bits are 1..255 (255 = all; reference §2.2)", "privileges %d out of range", g.Permissions.Privileges)
 		}
-		if n := g.Network; n != nil && (n.SendLossPct < 0 || n.SendLossPct > 100 || n.RecvLossPct < 0 || n.RecvLossPct > 100) {
-			v.errorf(p+".network", "loss is a percentage 0..100", "bad network impairment")
-		}
-		if n := g.Network; n != nil && (n.SendRateKbps < 0 || n.SendRateKbps > 10_000_000) {
-			v.errorf(p+".network.send_rate_kbps", "a rate in kbit/s, 0 for no cap", "send_rate_kbps %g out of range", n.SendRateKbps)
-		}
+		v.network(p+".network", g.Network)
 	}
 	if total > maxUsers {
 		v.errorf("groups", "split the run over machines", "%d users is more than %d", total, maxUsers)

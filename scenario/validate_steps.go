@@ -173,6 +173,8 @@ func (v *validator) stepFields(p string, s *StepConfig, t time.Duration) {
 	only(s.Name != "", "name", "mark")
 	only(!s.Fault.IsZero(), "fault", "fault")
 	only(s.Level != 0, "level", "set_beauty")
+	only(s.Network != nil, "network", "network")
+	only(s.For != 0, "for", "network")
 	switch a {
 	case "send_im":
 		switch {
@@ -187,6 +189,14 @@ func (v *validator) stepFields(p string, s *StepConfig, t time.Duration) {
 			if _, ok := v.c.roster.byID[s.To]; !ok {
 				v.errorf(p+".to", didYouMean(s.To, v.c.roster.userIDs()), "no user %q", s.To)
 			}
+		}
+	case "network":
+		if s.Network == nil {
+			v.errorf(p, "add network: 3g (or offline, or a mapping)", "network step without network:")
+		}
+		v.network(p+".network", s.Network)
+		if s.For.D() > 0 && t+s.For.D() > v.c.Duration.D() {
+			v.errorf(p+".for", fmt.Sprintf("the run lasts %s", v.c.Duration), "the network change ends after the end of the run")
 		}
 	case "set_beauty":
 		if s.Level < 0 || s.Level > 9 {
@@ -279,6 +289,7 @@ func eventNames() []string {
 		reports.EvRemoteLeft, reports.EvRemoteVideo, reports.EvRemoteAudio, reports.EvKicked, reports.EvError,
 		reports.EvLoginEvent, reports.EvJoinGroupEvent, reports.EvBigGroupMsg, reports.EvMsgNotify, reports.EvConnectionEvent,
 		reports.EvIMSendFailed, reports.EvFirstFrame, reports.EvFreezeStart, reports.EvFreezeEnd, reports.EvSource,
+		reports.EvReconnecting, reports.EvRecovered,
 		reports.EvMark, reports.EvRunStart, reports.EvRunEnd, reports.EvOverload}
 	return append(names, actionNames()...)
 }

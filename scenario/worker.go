@@ -144,6 +144,12 @@ func (w *worker) exec(j job) {
 	if a.Fault != nil {
 		e.Message = a.Fault.Name
 	}
+	if a.Network != nil {
+		e.Message = a.Network.String()
+		if a.For > 0 {
+			e.Message += " for " + a.For.String()
+		}
+	}
 	var skip errSkipped
 	switch {
 	case errors.As(err, &skip):
@@ -212,6 +218,12 @@ func (w *worker) do(ctx context.Context, a *Action) error {
 		return p.Resume(ctx)
 	case "set_beauty":
 		return p.SetBeauty(a.Level)
+	case "network":
+		ns, ok := p.(NetworkSetter)
+		if !ok {
+			return errors.New("this participant's network cannot change")
+		}
+		return ns.SetNetwork(a.Network, a.For)
 	case "block_audio", "unblock_audio", "block_video", "unblock_video":
 		on := a.Name[:2] == "un"
 		var errs []error

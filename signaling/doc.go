@@ -22,6 +22,10 @@
 //     server sent events; it must not block for long.
 //   - Every RTPSender a driver creates has its RTCP read (DrainRTCP), so that
 //     interceptors see receiver reports, NACKs and keyframe requests.
+//   - When JoinParams.Dial is set, the signaling connection is dialled
+//     through it (the bot's, possibly impaired, network).
+//   - A lost connection is reported as Disconnected (the bot then
+//     reconnects by calling Join again with the same parameters).
 //   - Leave is idempotent; after it returns no more events are delivered and
 //     every goroutine the driver started has ended.
 package signaling

@@ -2,6 +2,7 @@ package signaling
 
 import (
 	"context"
+	"net"
 
 	"github.com/pion/webrtc/v4"
 
@@ -74,6 +75,10 @@ type JoinParams struct {
 	// NewPeerConnection creates every PeerConnection the driver needs, from
 	// the bot's webrtc.API (network, interceptors, codecs).
 	NewPeerConnection func(webrtc.Configuration) (*webrtc.PeerConnection, error)
+	// Dial, when set, opens the signaling connection (the bot's network,
+	// e.g. an impaired one); drivers dial through it instead of their own
+	// dialer's network.
+	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
 }
 
 // DrainRTCP reads and discards RTCP from s until it is closed, so that the

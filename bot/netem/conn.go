@@ -112,6 +112,7 @@ func (c *udpConn) send(p []byte, addr net.Addr) (int, error) {
 	cfg := c.net.config()
 	now := time.Now()
 	copies, delays, qdrop := c.up.fate(cfg.Up, cfg.Offline, now, len(p))
+	c.net.upRTP.add(p, copies == 0)
 	ctr := &c.net.counters
 	if copies == 0 {
 		ctr.SendDropped.Add(1)
@@ -161,6 +162,7 @@ func (c *udpConn) pump() {
 		cfg := c.net.config()
 		now := time.Now()
 		copies, delays, qdrop := c.down.fate(cfg.Down, cfg.Offline, now, n)
+		c.net.downRTP.add(buf[:n], copies == 0)
 		if copies == 0 {
 			ctr.RecvDropped.Add(1)
 			if qdrop {

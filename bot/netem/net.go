@@ -23,7 +23,8 @@ type Net struct {
 	cfg  atomic.Pointer[Config] // normalized
 	seed atomic.Uint64
 
-	counters Counters
+	counters       Counters
+	upRTP, downRTP rtpTally
 
 	mu      sync.Mutex
 	conns   []*udpConn
@@ -31,6 +32,8 @@ type Net struct {
 	gen     uint64        // bumped by every Set: SetFor restores only its own change
 	timers  []*time.Timer
 	closed  bool
+	done    chan struct{} // closed by Close
+	closers sync.WaitGroup
 }
 
 var _ transport.Net = (*Net)(nil)
@@ -66,7 +69,7 @@ func Wrap(inner transport.Net, cfg Config) (*Net, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	n := &Net{Net: inner, changed: make(chan struct{})}
+	n := &Net{Net: inner, changed: make(chan struct{}), done: make(chan struct{})}
 	nc := cfg.Normalized()
 	n.cfg.Store(&nc)
 	seed := cfg.Seed
@@ -210,14 +213,55 @@ func (n *Net) Close() error {
 	n.mu.Lock()
 	conns := n.conns
 	n.conns = nil
-	n.closed = true
 	for _, t := range n.timers {
 		t.Stop()
 	}
 	n.timers = nil
+	if !n.closed {
+		n.closed = true
+		close(n.done)
+	}
 	n.mu.Unlock()
 	for _, c := range conns {
 		c.stop()
 	}
+	n.closers.Wait()
 	return nil
+}
+
+// closeWhenOnline closes c now, or when the signaling path is back (or n
+// is closed) while it is offline, and then waits for wg (the goroutines
+// reading c).
+func (n *Net) closeWhenOnline(c net.Conn, wg *sync.WaitGroup) {
+	now := func() {
+		_ = c.Close()
+		wg.Wait()
+	}
+	cfg := n.config()
+	if !cfg.Signaling || !cfg.Offline {
+		now()
+		return
+	}
+	n.mu.Lock()
+	if n.closed {
+		n.mu.Unlock()
+		now()
+		return
+	}
+	n.closers.Add(1)
+	n.mu.Unlock()
+	go func() {
+		defer n.closers.Done()
+		defer now()
+		for {
+			select {
+			case <-n.done:
+				return
+			case <-n.wait():
+			}
+			if cfg := n.config(); !cfg.Signaling || !cfg.Offline {
+				return
+			}
+		}
+	}()
 }

@@ -230,14 +230,14 @@ func (s *streamConn) SetWriteDeadline(time.Time) error { return nil }
 // SetDeadline sets the read deadline.
 func (s *streamConn) SetDeadline(t time.Time) error { return s.SetReadDeadline(t) }
 
-// Close closes the connection and ends its goroutines; bytes not yet sent
-// are dropped.
+// Close ends the connection's goroutines; bytes not yet sent are dropped.
+// While offline the real connection stays open until the network is back
+// (or the Net is closed): the peer sees the close only then, as it would
+// see TCP's FIN only once the path works again.
 func (s *streamConn) Close() error {
-	var err error
 	s.closeOnce.Do(func() {
 		close(s.done)
-		err = s.Conn.Close()
-		s.wg.Wait()
+		s.n.closeWhenOnline(s.Conn, &s.wg)
 	})
-	return err
+	return nil
 }

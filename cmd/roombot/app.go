@@ -106,6 +106,7 @@ func NewApp(env Env) *cli.App {
 			serveCommand(env),
 			reportCommand(env),
 			signCommand(env),
+			replayCommand(env),
 		},
 	}
 }

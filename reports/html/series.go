@@ -191,14 +191,22 @@ func actsOf(d *reports.Dataset, a axis) []act {
 		bucket int
 		name   string
 	}
-	count := map[key]int{}
-	var order []key
+	count, nets := map[key]int{}, map[key][]string{}
+	var order, netOrder []key
 	var out []act
 	for _, e := range d.Events {
 		if e.Kind != reports.KindAction || e.Event == "start" || e.Event == "stop" {
 			continue
 		}
 		i := a.bucket(e.Time)
+		if e.Event == "network" { // network changes are labelled, like faults
+			k := key{i, "network " + e.Message}
+			if nets[k] == nil {
+				netOrder = append(netOrder, k)
+			}
+			nets[k] = append(nets[k], e.User)
+			continue
+		}
 		if e.Event == "fault" {
 			label := "fault " + e.Message
 			if e.Tag != "" {
@@ -223,6 +231,13 @@ func actsOf(d *reports.Dataset, a axis) []act {
 	}
 	for _, i := range buckets {
 		out = append(out, act{x: a.x(i), label: fmtClock(a.x(i)) + ": " + strings.Join(byBucket[i], ", ")})
+	}
+	for _, k := range netOrder {
+		who := nets[k][0]
+		if n := len(nets[k]); n > 1 {
+			who = fmt.Sprintf("%d users", n)
+		}
+		out = append(out, act{x: a.x(k.bucket), label: k.name + ": " + who, fault: true})
 	}
 	return out
 }

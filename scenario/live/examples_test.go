@@ -28,6 +28,8 @@ func TestExampleScenarios(t *testing.T) {
 		strict bool // every check must pass (unless overloaded, for quality checks)
 	}{
 		{"customer-repro.yaml", true},
+		{"customer-replay.yaml", true}, // built by roombot replay from fixtures/logs/teacher-1307.log
+		{"network-drop.yaml", true},
 		{"ci-smoke.yaml", true},
 		{"capacity.yaml", false},
 	} {

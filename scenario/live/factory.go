@@ -1,7 +1,10 @@
 package live
 
 import (
+	"fmt"
 	"log/slog"
+	"sync"
+	"time"
 
 	"github.com/roombot/roombot/bot"
 	"github.com/roombot/roombot/bot/netem"
@@ -32,21 +35,96 @@ func botConfig(u *scenario.User, tg *Target) bot.Config {
 	return bc
 }
 
-// newFactory makes real bots that share one Host and the target's driver.
-func newFactory(c *scenario.Config, tg *Target, host *bot.Host, log *slog.Logger) scenario.Factory {
+// newFactory makes real bots that share one Host and one driver. A user
+// whose group has a network, or whom a network step selects, gets an
+// impaired network of its own (bot/netem) that lives across its re-joins.
+func newFactory(plan *scenario.Plan, tg *Target, host *bot.Host, log *slog.Logger) (scenario.Factory, *userNets) {
+	c := plan.Config
+	changed := map[string]bool{}
+	for _, a := range plan.Actions {
+		if a.Name == "network" {
+			changed[a.User] = true
+		}
+	}
+	nets := newUserNets()
+	return nets.factory(c, changed, tg, host, log), nets
+}
+
+func (nets *userNets) factory(c *scenario.Config, changed map[string]bool, tg *Target, host *bot.Host, log *slog.Logger) scenario.Factory {
 	return func(u *scenario.User, sink reports.Sink) (scenario.Participant, error) {
 		opts := []bot.Option{bot.WithDriver(tg.Driver), bot.WithSink(sink), bot.WithHost(host), bot.WithLogger(log)}
-		if n := u.Config.Network; n != nil {
-			nc := netem.Config{SendLoss: n.SendLossPct / 100, RecvLoss: n.RecvLossPct / 100, Delay: n.Delay.D(),
-				Jitter: n.Jitter.D(), SendRate: int(n.SendRateKbps * 1000), Seed: c.Seed + int64(u.GroupIndex)}
-			if !nc.Zero() {
-				nw, err := netem.New(nc)
-				if err != nil {
-					return nil, err
+		seed := c.Seed + int64(u.GroupIndex)
+		var nw *netem.Net
+		if n := u.Config.Network; n != nil || changed[u.ID] {
+			var nc netem.Config
+			if n != nil {
+				var errs []scenario.FieldError
+				if nc, errs = n.Netem(seed); len(errs) > 0 {
+					return nil, fmt.Errorf("network: %w", errs[0])
 				}
-				opts = append(opts, bot.WithNet(nw))
 			}
+			var err error
+			if nw, err = nets.get(u.ID, nc); err != nil {
+				return nil, err
+			}
+			opts = append(opts, bot.WithNet(nw))
 		}
-		return bot.New(botConfig(u, tg), opts...)
+		b, err := bot.New(botConfig(u, tg), opts...)
+		if err != nil || nw == nil {
+			return b, err
+		}
+		return &netBot{Bot: b, net: nw, seed: seed}, nil
 	}
+}
+
+// userNets are the users' impaired networks, made on a user's first join.
+// Close them after the run.
+type userNets struct {
+	mu sync.Mutex
+	m  map[string]*netem.Net
+}
+
+func newUserNets() *userNets { return &userNets{m: map[string]*netem.Net{}} }
+
+// close ends the networks' goroutines (after every bot stopped).
+func (n *userNets) close() {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	for _, nw := range n.m {
+		_ = nw.Close()
+	}
+}
+
+func (n *userNets) get(user string, c netem.Config) (*netem.Net, error) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if nw, ok := n.m[user]; ok {
+		return nw, nil
+	}
+	nw, err := netem.New(c)
+	if err != nil {
+		return nil, err
+	}
+	n.m[user] = nw
+	return nw, nil
+}
+
+// netBot is a bot on its own impaired network: the network action changes
+// that network.
+type netBot struct {
+	*bot.Bot
+	net  *netem.Net
+	seed int64
+}
+
+// SetNetwork applies n now, for d (0: until the next change).
+func (b *netBot) SetNetwork(n *scenario.NetworkConfig, d time.Duration) error {
+	c, errs := n.Netem(b.seed)
+	if len(errs) > 0 {
+		return errs[0]
+	}
+	if d > 0 {
+		return b.net.SetFor(c, d)
+	}
+	return b.net.Set(c)
 }

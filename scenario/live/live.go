@@ -120,7 +120,8 @@ func Run(ctx context.Context, c *scenario.Config, o Options) (*Outcome, error) {
 		return nil, err
 	}
 	defer dr.close()
-	factory := newFactory(c, tg, host, o.Logger)
+	factory, nets := newFactory(plan, tg, host, o.Logger)
+	defer nets.close()
 	opts := []scenario.RunnerOption{scenario.WithSink(dr.sink(dir)), scenario.WithFaults(tg.Faults),
 		scenario.WithMediaLag(func() (float64, float64) {
 			l := host.PacingLagTotal()

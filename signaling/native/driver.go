@@ -45,7 +45,13 @@ func (d *Driver) Join(ctx context.Context, p signaling.JoinParams, h signaling.H
 	if h == nil {
 		h = func(signaling.Event) {}
 	}
-	ws, resp, err := d.dialer.DialContext(ctx, d.url, d.header)
+	dialer := d.dialer
+	if p.Dial != nil {
+		own := *d.dialer
+		own.NetDialContext = p.Dial
+		dialer = &own
+	}
+	ws, resp, err := dialer.DialContext(ctx, d.url, d.header)
 	if resp != nil && resp.Body != nil {
 		_ = resp.Body.Close()
 	}
