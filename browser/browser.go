@@ -505,3 +505,11 @@ func (b *Browser) Screenshot(ctx context.Context, selector string) ([]byte, erro
 	}
 	return png, nil
 }
+
+// Count returns how many elements match the CSS selector on the page.
+func (b *Browser) Count(ctx context.Context, selector string) (int, error) {
+	var n int
+	sel, _ := json.Marshal(selector)
+	err := b.do(ctx, "count", &n, json.RawMessage(sel))
+	return n, err
+}

@@ -869,6 +869,7 @@
     sendC2CCustom: (to, data, desc, ext) => sendIM({ to, kind: 'custom', data, desc, ext }),
     // drain returns the events and stats samples since the last call.
     drain: () => { const out = { events: st.events, samples: st.samples, dropped: st.dropped }; st.events = []; st.samples = []; st.dropped = 0; return out; },
+    count: (selector) => document.querySelectorAll(selector).length,
     state: () => ({
       phase: st.phase, userID: st.userID, room: st.room, template: st.template, maxMembers: st.maxMembers,
       muted: st.muted, cameraOff: st.cameraOff, paused: st.paused, beauty: st.beauty, source: st.local.source,
