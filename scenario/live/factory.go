@@ -35,6 +35,9 @@ func botConfig(u *scenario.User, tg *Target) bot.Config {
 // newFactory makes real bots that share one Host and the target's driver.
 func newFactory(c *scenario.Config, tg *Target, host *bot.Host, log *slog.Logger) scenario.Factory {
 	return func(u *scenario.User, sink reports.Sink) (scenario.Participant, error) {
+		if u.Config.Kind == "browser" {
+			return newBrowser(u, tg, sink, log)
+		}
 		opts := []bot.Option{bot.WithDriver(tg.Driver), bot.WithSink(sink), bot.WithHost(host), bot.WithLogger(log)}
 		if n := u.Config.Network; n != nil {
 			nc := netem.Config{SendLoss: n.SendLossPct / 100, RecvLoss: n.RecvLossPct / 100, Delay: n.Delay.D(),

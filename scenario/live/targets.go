@@ -34,6 +34,9 @@ type Target struct {
 	SignURL           string
 	SignToken         string // bearer token of SignURL (never printed)
 	DriverCredentials bool
+	// PageURL is the web room page that browser participants open (the
+	// reference service's /; "" for kinds without one).
+	PageURL string
 
 	close func() error
 }
@@ -112,6 +115,7 @@ func Check(c *scenario.Config) error {
 	if k.check != nil {
 		errs = append(errs, k.check(c)...)
 	}
+	errs = append(errs, checkBrowserTarget(c, kind)...)
 	if err := c.CheckFeatures(kind, k.unsupported); err != nil {
 		errs = append(errs, err.(scenario.ValidationErrors)...)
 	}
