@@ -16,7 +16,7 @@ import (
 
 // needChromium skips without Chromium, except under CI where the browser
 // tests must run (scripts/test-deps.sh installs it).
-func needChromium(t *testing.T) {
+func needChromium(t testing.TB) {
 	t.Helper()
 	if FindChromium() != "" {
 		return
@@ -59,7 +59,7 @@ func (r *recorder) has(f func(reports.Event) bool) bool {
 }
 
 // waitFor polls until f holds or the deadline passes.
-func waitFor(t *testing.T, what string, d time.Duration, f func() bool) {
+func waitFor(t testing.TB, what string, d time.Duration, f func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(d)
 	for time.Now().Before(deadline) {
@@ -79,7 +79,7 @@ type room struct {
 	rec  map[string]*recorder
 }
 
-func newRoom(t *testing.T, cfg server.Config, cameras ...string) *room {
+func newRoom(t testing.TB, cfg server.Config, cameras ...string) *room {
 	t.Helper()
 	ctx := context.Background()
 	srv, err := server.Start(ctx, cfg)
@@ -111,7 +111,7 @@ func newRoom(t *testing.T, cfg server.Config, cameras ...string) *room {
 	return r
 }
 
-func (r *room) browser(t *testing.T, cfg Config) (*Browser, *recorder) {
+func (r *room) browser(t testing.TB, cfg Config) (*Browser, *recorder) {
 	t.Helper()
 	needChromium(t)
 	rec := &recorder{}
