@@ -69,6 +69,7 @@ func serveCommand(env Env) *cli.Command {
 				return withExit(ExitNotCarried, err)
 			}
 			fmt.Fprintf(env.Stdout, "room service on %s (signaling %s, media udp %s)\n", srv.URL(), srv.SignalURL(), srv.MediaAddr())
+			fmt.Fprintf(env.Stdout, "web room: %s/\n", srv.URL())
 			if generatedToken {
 				fmt.Fprintf(env.Stdout, "admin token: %s\n", srv.AdminToken())
 			}
