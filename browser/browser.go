@@ -480,6 +480,8 @@ type State struct {
 	Beauty     int           `json:"beauty"`
 	Source     string        `json:"source"` // the local video source
 	Remotes    []RemoteState `json:"remotes"`
+	// PageErrors are the page's uncaught script errors and rejections.
+	PageErrors []string `json:"pageErrors"`
 }
 
 // State reads the page's state.

@@ -133,7 +133,13 @@ func (r *room) browser(t testing.TB, cfg Config) (*Browser, *recorder) {
 	if err := b.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = b.Stop(context.Background()) })
+	t.Cleanup(func() {
+		// The page ran without a script error (checked before it leaves).
+		if s, err := b.State(context.Background()); err == nil && len(s.PageErrors) > 0 {
+			t.Errorf("%s: page script errors: %q", cfg.UserID, s.PageErrors)
+		}
+		_ = b.Stop(context.Background())
+	})
 	return b, rec
 }
 

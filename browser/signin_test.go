@@ -36,6 +36,17 @@ func openPage(t *testing.T, url string) State {
 	if err := json.Unmarshal([]byte(raw), &s); err != nil {
 		t.Fatal(err)
 	}
+	if len(s.PageErrors) > 0 {
+		t.Errorf("%s: page script errors %q", url, s.PageErrors)
+	}
+	// Control: an uncaught error does reach state().pageErrors.
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[int](`setTimeout(() => { throw new Error('control error') }, 0), 1`)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`window.roombot.state().pageErrors.some((e) => e.includes('control error'))`,
+		chromedp.WithPollingTimeout(5*time.Second))); err != nil {
+		t.Errorf("a thrown error did not reach pageErrors: %v", err)
+	}
 	return s
 }
 

@@ -39,25 +39,45 @@ func TestCustomTemplate(t *testing.T) {
 	waitFor(t, "-8 for the third bot", 10*time.Second, func() bool {
 		return rec.has(func(e reports.Event) bool { return e.Code == -8 && e.Message == "room is full: at most 3 members" })
 	})
-	for _, slot := range []struct{ sel, user string }{{"#my-left", "bot1"}, {"#my-right", "bot2"}} {
-		if n, err := b.Count(ctx, slot.sel+` .rb-view[data-user="`+slot.user+`"] video`); err != nil || n != 1 {
-			t.Fatalf("%s holds %d views of %s (%v)", slot.sel, n, slot.user, err)
+	// The first two members the page learned of take the slots (the
+	// member list's order), the third waits.
+	s, err = b.State(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var hidden string
+	for _, rm := range s.Remotes {
+		n, err := b.Count(ctx, `.my-remote .rb-view[data-user="`+rm.UserID+`"]`)
+		if err != nil {
+			t.Fatal(err)
 		}
-		var why string
-		waitFor(t, slot.user+"'s picture in "+slot.sel, 20*time.Second, func() bool {
-			png, err := b.Screenshot(ctx, slot.sel+" video")
+		if rm.Shown != (n == 1) || n > 1 {
+			t.Errorf("%s: shown %v, in %d slots", rm.UserID, rm.Shown, n)
+		}
+		if !rm.Shown {
+			hidden = rm.UserID
+		}
+	}
+	if len(s.Remotes) != 3 || hidden == "" {
+		t.Fatalf("remotes %+v: want three with one not shown", s.Remotes)
+	}
+	for _, slot := range []string{"#my-left", "#my-right"} {
+		if n, _ := b.Count(ctx, slot+" .rb-view video"); n != 1 {
+			t.Fatalf("%s holds %d views", slot, n)
+		}
+		waitFor(t, "a fixture picture in "+slot, 20*time.Second, func() bool {
+			png, err := b.Screenshot(ctx, slot+" video")
 			if err != nil {
 				t.Fatal(err)
 			}
-			why = analyse(t, png).fixtureColours()
-			return why == ""
+			return analyse(t, png).fixtureColours() == ""
 		})
 	}
 	if n, _ := b.Count(ctx, `.my-local .rb-local video`); n != 1 {
 		t.Errorf("the local slot holds %d local views", n)
 	}
-	if n, _ := b.Count(ctx, `#rb-stage .rb-view[data-user="bot3"]`); n != 0 {
-		t.Error("bot3 is shown though the template has two slots")
+	if n, _ := b.Count(ctx, `#rb-stage .rb-view[data-user="`+hidden+`"]`); n != 0 {
+		t.Errorf("%s is shown though the template has two slots", hidden)
 	}
 	if n, _ := b.Count(ctx, `.my-title`); n != 1 {
 		t.Error("the template's own markup is missing")

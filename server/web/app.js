@@ -19,7 +19,7 @@
     local: { stream: null, audio: null, video: null, canvas: null, source: '', cameras: [], camIndex: 0 },
     upstream: { audio: null, video: null },
     remotes: new Map(), order: [],
-    events: [], samples: [], dropped: 0, statsTimer: null, prev: new Map(),
+    events: [], samples: [], dropped: 0, statsTimer: null, prev: new Map(), pageErrors: [],
   };
 
   // ---- events: one table for the log, the page's state and drain() ----
@@ -873,6 +873,7 @@
     state: () => ({
       phase: st.phase, userID: st.userID, room: st.room, template: st.template, maxMembers: st.maxMembers,
       muted: st.muted, cameraOff: st.cameraOff, paused: st.paused, beauty: st.beauty, source: st.local.source,
+      pageErrors: st.pageErrors.slice(),
       remotes: st.order.map((uid, i) => {
         const r = st.remotes.get(uid);
         const v = r.view.querySelector('video');
@@ -882,5 +883,8 @@
     }),
   };
 
-  boot().catch((e) => { setStatus('error: ' + e.message); document.body.dataset.ready = 'error'; });
+  // Script errors are kept for state().pageErrors (tests require none).
+  window.addEventListener('error', (e) => st.pageErrors.push(String(e.message || e)));
+  window.addEventListener('unhandledrejection', (e) => st.pageErrors.push('unhandled rejection: ' + String(e.reason && e.reason.message || e.reason)));
+  boot().catch((e) => { setStatus('error: ' + e.message); document.body.dataset.ready = 'error'; st.pageErrors.push('boot: ' + e.message); });
 })();
