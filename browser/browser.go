@@ -11,6 +11,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/roombot/roombot/codes"
 	"github.com/roombot/roombot/reports"
 	"github.com/roombot/roombot/signature"
 )
@@ -266,6 +267,13 @@ func (b *Browser) poll(tab context.Context, stop <-chan struct{}, done chan<- st
 		case <-stop:
 			return
 		case <-tab.Done():
+			// Chromium went away (crashed, killed) while in the room:
+			// what a bot raises when its connection is lost.
+			now := time.Now()
+			b.sink.WriteEvent(reports.Event{Time: now, User: b.cfg.UserID, Room: b.room, Kind: reports.KindRoom, Event: reports.EvError,
+				Tag: "error", Code: codes.ErrPushDisconnect, Message: "the browser closed: " + context.Cause(tab).Error()})
+			b.sink.WriteEvent(reports.Event{Time: now, User: b.cfg.UserID, Room: b.room, Kind: reports.KindRoom, Event: reports.EvLeft,
+				Code: codes.LeftRoom, Message: "disconnected"})
 			return
 		case <-t.C:
 			b.drain(tab)

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
+
 	"github.com/roombot/roombot/reports"
 	"github.com/roombot/roombot/server"
 )
@@ -89,4 +91,30 @@ func TestCustomTemplate(t *testing.T) {
 	if s, _ := b.State(ctx); s.MaxMembers != 3 {
 		t.Errorf("grid after custom: %d slots", s.MaxMembers)
 	}
+}
+
+// TestBrowserKilled: when Chromium dies in the room, the participant says
+// so as a bot does when its connection is lost (-6, then left), and the
+// bots see it leave.
+func TestBrowserKilled(t *testing.T) {
+	needChromium(t)
+	r := newRoom(t, server.Config{}, "front")
+	b, rec := r.browser(t, Config{UserID: "web1", Template: "bigsmall"})
+	tab, err := b.tab()
+	if err != nil {
+		t.Fatal(err)
+	}
+	proc := chromedp.FromContext(tab).Browser.Process()
+	if proc == nil {
+		t.Fatal("no browser process")
+	}
+	if err := proc.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "-6 and left", 10*time.Second, func() bool {
+		return rec.has(func(e reports.Event) bool { return e.Code == -6 }) && rec.has(event(reports.EvLeft, "", "disconnected"))
+	})
+	waitFor(t, "bot1 sees web1 leave", 30*time.Second, func() bool {
+		return r.rec["bot1"].has(event(reports.EvRemoteLeft, "web1", ""))
+	})
 }
