@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -340,6 +341,12 @@ func TestBrowserWithBots(t *testing.T) {
 		if r.rec["bot1"].has(event(reports.EvMsgNotify, "web1", "")) {
 			t.Error("bot1 got the C2C message meant for bot2")
 		}
+		if err := b.SendGroupCustom(ctx, "custom-data", "d", "e"); err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, "bot1 gets the custom message", 10*time.Second, func() bool {
+			return r.rec["bot1"].has(event(reports.EvBigGroupMsg, "web1", "custom-data"))
+		})
 		var pe *PageError
 		if err := b.SendGroupText(ctx, ""); !errors.As(err, &pe) || pe.Code != -2 {
 			t.Errorf("empty message: %v, want code -2", err)
@@ -390,28 +397,85 @@ func TestBrowserWithBots(t *testing.T) {
 		}
 	})
 
+	t.Run("pause", func(t *testing.T) {
+		if err := b.Pause(ctx); err != nil {
+			t.Fatal(err)
+		}
+		paused := time.Now()
+		waitFor(t, "nothing sent while paused", 10*time.Second, func() bool {
+			v := rec.lastTrack(paused.Add(1500*time.Millisecond), reports.Tx, "video", "")
+			return v != nil && v.Packets == 0
+		})
+		if err := b.Resume(ctx); err != nil {
+			t.Fatal(err)
+		}
+		resumed := time.Now()
+		waitFor(t, "bot1 decodes the browser again", 10*time.Second, func() bool {
+			v := r.rec["bot1"].lastTrack(resumed.Add(time.Second), reports.Rx, "video", "web1")
+			return v != nil && v.Frames > 0
+		})
+		// A pause is not announced: no 1033/1034 reached the bots for it.
+		if r.rec["bot1"].has(func(e reports.Event) bool { return (e.Code == 1033 || e.Code == 1034) && e.Time.After(paused) }) {
+			t.Error("the pause was announced to bot1")
+		}
+	})
+
+	t.Run("packets agree with the bots'", func(t *testing.T) {
+		// The page's counts against an independent counter: what bot2
+		// sent of its video (its stats interceptor) against what the page
+		// received from it, summed over the same stretch of whole
+		// samples; the service forwards every packet on loopback.
+		from, to := start.Add(2*time.Second), time.Now().Add(-time.Second)
+		sum := func(rc *recorder, dir reports.Direction, remote string) (pk, most uint64) {
+			for _, s := range rc.samplesSince(from) {
+				if s.Time.After(to) {
+					break
+				}
+				if tr := track(s, dir, "video", remote); tr != nil {
+					pk += tr.Packets
+					most = max(most, tr.Packets)
+				}
+			}
+			return pk, most
+		}
+		sent, most := sum(r.rec["bot2"], reports.Tx, "")
+		got, _ := sum(rec, reports.Rx, "bot2")
+		// The two sets of samples are not taken at the same instants: each
+		// end of the window may differ by up to one sample's packets.
+		tol := 2 * most
+		t.Logf("bot2 sent %d video packets, the page received %d (%.0f s; tolerance %d)", sent, got, to.Sub(from).Seconds(), tol)
+		if sent < 300 || got+tol < sent || got > sent+tol {
+			t.Errorf("bot2 sent %d video packets, the page counted %d received", sent, got)
+		}
+	})
+
 	t.Run("stats", func(t *testing.T) {
 		ss := rec.samplesSince(start)
 		if len(ss) < 5 {
 			t.Fatalf("%d samples", len(ss))
 		}
-		var rtt, fpsOK int
+		var rtts []float64
+		fpsOK := 0
 		for _, s := range ss {
 			if s.Interval < 0.5 || s.Interval > 3 {
 				t.Errorf("interval %v s", s.Interval)
 			}
 			if s.RTTMs != nil {
-				rtt++
-				if *s.RTTMs < 0 || *s.RTTMs > 1000 {
-					t.Errorf("rtt %v ms on loopback", *s.RTTMs)
+				rtts = append(rtts, *s.RTTMs)
+				if *s.RTTMs < 0 || *s.RTTMs > 60_000 {
+					t.Errorf("rtt %v ms", *s.RTTMs)
 				}
 			}
 			if v := track(s, reports.Rx, "video", "bot2"); v != nil && v.FPS >= 20 && v.FPS <= 35 && v.JitterMs != nil {
 				fpsOK++
 			}
 		}
-		if rtt == 0 {
+		// On loopback the RTT is scheduling delay: a loaded machine shows
+		// single seconds of a second or more, but not typically.
+		if len(rtts) == 0 {
 			t.Error("no sample has an RTT")
+		} else if slices.Sort(rtts); rtts[len(rtts)/2] > 100 {
+			t.Errorf("median rtt %v ms on loopback (%v)", rtts[len(rtts)/2], rtts)
 		}
 		if fpsOK < len(ss)/2 {
 			t.Errorf("only %d of %d samples show bot2's 30 fps video", fpsOK, len(ss))
