@@ -274,6 +274,24 @@ func TestBrowserWithBots(t *testing.T) {
 		}
 	})
 
+	t.Run("1033 and 1034 once when known", func(t *testing.T) {
+		for _, id := range []string{"bot1", "bot2"} {
+			for _, code := range []int{1033, 1034} {
+				n := 0
+				rec.mu.Lock()
+				for _, e := range rec.events {
+					if e.Code == code && e.Remote == id && e.Message == "on" {
+						n++
+					}
+				}
+				rec.mu.Unlock()
+				if n != 1 {
+					t.Errorf("%d %s on: %d times, want once (the bots entered with both on)", code, id, n)
+				}
+			}
+		}
+	})
+
 	t.Run("bots receive", func(t *testing.T) {
 		for _, id := range []string{"bot1", "bot2"} {
 			waitFor(t, id+" decodes web1's video and receives its audio", 20*time.Second, func() bool {
@@ -468,6 +486,16 @@ func TestBrowserWithBots(t *testing.T) {
 			}
 			if v := track(s, reports.Rx, "video", "bot2"); v != nil && v.FPS >= 20 && v.FPS <= 35 && v.JitterMs != nil {
 				fpsOK++
+			}
+			for _, tr := range s.Tracks {
+				// Path loss is not in getStats: absent, not 0. What repair
+				// left is, over the sequence-number count.
+				if tr.Dir == reports.Rx && (tr.LossPct != nil || tr.Packets > 0 && (tr.LossAfterRepairPct == nil || tr.Expected < tr.Packets-tr.Packets/10)) {
+					t.Errorf("rx track %s/%s: loss_pct %v, after repair %v, expected %d for %d packets", tr.Remote, tr.Kind, tr.LossPct, tr.LossAfterRepairPct, tr.Expected, tr.Packets)
+				}
+			}
+			if s.RxPackets > 0 && s.RxExpected == 0 {
+				t.Errorf("rx_expected 0 with %d packets", s.RxPackets)
 			}
 		}
 		// On loopback the RTT is scheduling delay: a loaded machine shows

@@ -142,18 +142,21 @@
       }
       case 'members': {
         const list = d.list || [];
-        for (const m of list) addRemote(m, false);
+        const known = list.filter((m) => addRemote(m, false));
         emit({ kind: 'room', event: 'members', code: 1020, value: list.length, msg: list.map((m) => m.userID).join(',') });
+        known.forEach(knownMedia);
         checkCapacity();
         layout();
         break;
       }
-      case 'userEntered':
-        addRemote(d.member, true);
+      case 'userEntered': {
+        const isNew = addRemote(d.member, true);
         emit({ kind: 'room', event: 'remote_entered', code: 1031, remote: d.member.userID });
+        if (isNew) knownMedia(d.member);
         checkCapacity();
         layout();
         break;
+      }
       case 'userLeft':
         removeRemote(d.userID);
         emit({ kind: 'room', event: 'remote_left', code: 1032, remote: d.userID });
@@ -427,9 +430,12 @@
 
   // ---- remote users ----
 
+  // addRemote records a member; it returns true when the user was not
+  // known before.
   function addRemote(m, entered) {
-    if (!m || !m.userID || m.userID === st.userID) return;
+    if (!m || !m.userID || m.userID === st.userID) return false;
     let r = st.remotes.get(m.userID);
+    const isNew = !r;
     if (!r) {
       const view = $('#rb-view-template').content.firstElementChild.cloneNode(true);
       r = {
@@ -446,6 +452,14 @@
     }
     r.publishing = !!m.publishing; r.audioMuted = !!m.audioMuted; r.videoOff = !!m.videoOff;
     updateRemoteView(r);
+    return isNew;
+  }
+
+  // knownMedia raises 1033 and 1034 once when a user becomes known, with
+  // its state then (as the bots do, docs/events.md).
+  function knownMedia(m) {
+    emit({ kind: 'room', event: 'remote_video', code: 1033, remote: m.userID, track: 'video', msg: m.videoOff ? 'off' : 'on' });
+    emit({ kind: 'room', event: 'remote_audio', code: 1034, remote: m.userID, track: 'audio', msg: m.audioMuted ? 'off' : 'on' });
   }
 
   function removeRemote(uid) {
@@ -648,7 +662,7 @@
     const iv = st.lastSample ? (now - st.lastSample) / 1000 : 1;
     st.lastSample = now;
     const sample = { ts: new Date(now).toISOString(), user: st.userID, room: st.room, interval_s: round(iv, 3), tx_kbps: 0, rx_kbps: 0, tx_packets: 0, rx_packets: 0,
-      rx_lost: 0, rx_loss_pct: 0, fps: 0, freezes: 0, freeze_ms: 0, nacks: 0, plis: 0, firs: 0, tracks: [] };
+      rx_lost: 0, rx_loss_pct: 0, rx_expected: 0, tx_retransmitted_packets: 0, tx_retransmitted_kbps: 0, fps: 0, freezes: 0, freeze_ms: 0, nacks: 0, plis: 0, firs: 0, tracks: [] };
     const rtts = [], jitters = [];
     let expected = 0;
     for (const kind of ['audio', 'video']) {
@@ -661,20 +675,28 @@
       const key = 'tx:' + kind;
       const p = st.prev.get(key);
       const cur = { t: now, bytes: num(out.bytesSent), packets: num(out.packetsSent), nacks: num(out.nackCount), plis: num(out.pliCount), firs: num(out.firCount),
+        rtxPackets: num(out.retransmittedPacketsSent), rtxBytes: num(out.retransmittedBytesSent),
         lost: ri ? num(ri.packetsLost) : 0, rttn: ri ? num(ri.roundTripTimeMeasurements) : 0 };
       st.prev.set(key, cur);
       if (!p) continue;
       const secs = (cur.t - p.t) / 1000 || 1;
       const tr = { dir: 'tx', kind, ssrc: num(out.ssrc), kbps: round((cur.bytes - p.bytes) * 8 / 1000 / secs, 1), packets: cur.packets - p.packets,
-        lost: cur.lost - p.lost, loss_pct: 0, nacks: cur.nacks - p.nacks, plis: cur.plis - p.plis, firs: cur.firs - p.firs };
+        lost: cur.lost - p.lost, nacks: cur.nacks - p.nacks, plis: cur.plis - p.plis, firs: cur.firs - p.firs,
+        retransmitted_packets: cur.rtxPackets - p.rtxPackets, retransmitted_kbps: round((cur.rtxBytes - p.rtxBytes) * 8 / 1000 / secs, 1) };
+      // The receiver's view, only with a new receiver report (never stale,
+      // never 0 in place of "not measured"). Its fraction lost is what NACK
+      // repair left; for audio (not repaired) it is also the path loss.
+      // Video path loss (distinct NACKed packets) is not in getStats.
       if (ri && cur.rttn > p.rttn) {
-        tr.loss_pct = round(100 * num(ri.fractionLost), 2);
+        tr.loss_after_repair_pct = round(100 * num(ri.fractionLost), 2);
+        if (kind === 'audio') tr.loss_pct = tr.loss_after_repair_pct;
         tr.jitter_ms = round(num(ri.jitter) * 1000, 2);
         tr.rtt_ms = round(num(ri.roundTripTime) * 1000, 2);
         rtts.push(tr.rtt_ms);
       }
       sample.tracks.push(tr);
       sample.tx_kbps += tr.kbps; sample.tx_packets += tr.packets;
+      sample.tx_retransmitted_packets += tr.retransmitted_packets; sample.tx_retransmitted_kbps += tr.retransmitted_kbps;
     }
     for (const r of st.remotes.values()) {
       const lines = [];
@@ -693,12 +715,16 @@
         st.prev.set(key, cur);
         if (!p || p.ssrc !== cur.ssrc) continue; // a new stream starts its counters again
         const secs = (cur.t - p.t) / 1000 || 1;
-        const got = cur.packets - p.packets, lost = cur.lost - p.lost;
+        // RFC 3550: cumulative lost = expected - received (retransmissions
+        // count as received), so received + lost is the expected count from
+        // sequence numbers and lost is the loss NACK repair left. The path
+        // loss before repair (the bots' loss_pct) is not in getStats.
+        const got = cur.packets - p.packets, lost = cur.lost - p.lost, exp = Math.max(0, got + lost);
         const tr = { dir: 'rx', kind, remote: r.userID, ssrc: cur.ssrc, kbps: round((cur.bytes - p.bytes) * 8 / 1000 / secs, 1), packets: got,
-          lost, loss_pct: got + lost > 0 && lost > 0 ? round(100 * lost / (got + lost), 2) : 0,
-          nacks: cur.nacks - p.nacks, plis: cur.plis - p.plis, firs: cur.firs - p.firs };
-        if (got + lost > 0) expected += got + lost;
-        if (cur.packets > 0) { tr.jitter_ms = round(num(inb.jitter) * 1000, 2); jitters.push(tr.jitter_ms); }
+          lost, expected: exp, nacks: cur.nacks - p.nacks, plis: cur.plis - p.plis, firs: cur.firs - p.firs };
+        if (exp > 0) tr.loss_after_repair_pct = round(100 * Math.max(0, lost) / exp, 2);
+        expected += exp;
+        if (got > 0) { tr.jitter_ms = round(num(inb.jitter) * 1000, 2); jitters.push(tr.jitter_ms); }
         if (ro && cur.rttn > p.rttn) { tr.rtt_ms = round(num(ro.roundTripTime) * 1000, 2); rtts.push(tr.rtt_ms); }
         if (kind === 'video') {
           tr.frames = cur.frames - p.frames;
@@ -711,15 +737,16 @@
         sample.rx_kbps += tr.kbps; sample.rx_packets += tr.packets; sample.rx_lost += tr.lost;
         sample.nacks += tr.nacks; sample.plis += tr.plis; sample.firs += tr.firs;
         lines.push(`${kind} ${tr.kbps.toFixed(0)} kbps` + (kind === 'video' ? ` ${tr.fps.toFixed(0)} fps` : '') +
-          ` loss ${tr.loss_pct}%` + (tr.rtt_ms !== undefined ? ` rtt ${tr.rtt_ms} ms` : '') + (tr.jitter_ms !== undefined ? ` jit ${tr.jitter_ms} ms` : ''));
+          (tr.loss_after_repair_pct !== undefined ? ` loss ${tr.loss_after_repair_pct}%` : '') + (tr.rtt_ms !== undefined ? ` rtt ${tr.rtt_ms} ms` : '') + (tr.jitter_ms !== undefined ? ` jit ${tr.jitter_ms} ms` : ''));
       }
       r.view.querySelector('.rb-stats').textContent = lines.join('\n');
     }
+    sample.rx_expected = expected;
     if (expected > 0 && sample.rx_lost > 0) sample.rx_loss_pct = round(100 * sample.rx_lost / expected, 2);
     const rtt = mean(rtts), jit = mean(jitters);
     if (rtt !== undefined) sample.rtt_ms = round(rtt, 2);
     if (jit !== undefined) sample.jitter_ms = round(jit, 2);
-    sample.tx_kbps = round(sample.tx_kbps, 1); sample.rx_kbps = round(sample.rx_kbps, 1);
+    sample.tx_kbps = round(sample.tx_kbps, 1); sample.rx_kbps = round(sample.rx_kbps, 1); sample.tx_retransmitted_kbps = round(sample.tx_retransmitted_kbps, 1);
     if (sample.tracks.length > 0) {
       st.samples.push(sample);
       if (st.samples.length > 600) st.samples.shift();
