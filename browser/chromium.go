@@ -8,12 +8,15 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// FindChromium returns the Chromium binary: $ROOMBOT_CHROMIUM, else the
-// first of chromium, chromium-browser, google-chrome, google-chrome-stable
-// on $PATH, else "".
+// FindChromium returns the Chromium binary: $ROOMBOT_CHROMIUM when it is
+// set (and "" when it names no executable), else the first of chromium,
+// chromium-browser, google-chrome, google-chrome-stable on $PATH, else "".
 func FindChromium() string {
 	if p := os.Getenv("ROOMBOT_CHROMIUM"); p != "" {
-		return p
+		if found, err := exec.LookPath(p); err == nil {
+			return found
+		}
+		return ""
 	}
 	for _, n := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
 		if p, err := exec.LookPath(n); err == nil {

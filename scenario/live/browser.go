@@ -74,3 +74,17 @@ func checkBrowserTarget(c *scenario.Config, kind string) scenario.ValidationErro
 	}
 	return errs
 }
+
+// browsersReady fails a run with browser groups before anything starts
+// when there is no Chromium to run them.
+func browsersReady(c *scenario.Config) error {
+	for _, g := range c.Groups {
+		if g.Kind == "browser" {
+			if browser.FindChromium() == "" {
+				return fmt.Errorf("%w: group %s (kind: browser): %w", ErrNotCarried, g.Name, browser.ErrNoChromium)
+			}
+			return nil
+		}
+	}
+	return nil
+}

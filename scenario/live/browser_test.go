@@ -2,6 +2,7 @@ package live
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -152,5 +153,19 @@ func TestBrowserTargets(t *testing.T) {
 	}
 	if _, err := pageURL("http://127.0.0.1/"); err == nil {
 		t.Error("pageURL accepted an http signaling URL")
+	}
+}
+
+// TestRunBrowserWithoutChromium: no Chromium is a clear error before the
+// run starts, naming the group and what to install.
+func TestRunBrowserWithoutChromium(t *testing.T) {
+	t.Setenv("ROOMBOT_CHROMIUM", filepath.Join(t.TempDir(), "no-chromium"))
+	c, err := scenario.Parse("x.yaml", []byte("duration: 2s\ngroups:\n  - {name: web, count: 1, kind: browser}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Run(context.Background(), c, Options{Out: filepath.Join(t.TempDir(), "run")})
+	if !errors.Is(err, ErrNotCarried) || !errors.Is(err, browser.ErrNoChromium) || !strings.Contains(err.Error(), "group web") {
+		t.Fatalf("Run = %v; want ErrNotCarried wrapping browser.ErrNoChromium for group web", err)
 	}
 }

@@ -91,6 +91,9 @@ func Run(ctx context.Context, c *scenario.Config, o Options) (*Outcome, error) {
 	if o.Out == "" {
 		o.Out = filepath.Join(DefaultRunsDir, fmt.Sprintf("%s-%s", safeName(c.Name), started.Format("20060102-150405")))
 	}
+	if err := browsersReady(c); err != nil {
+		return nil, notCarried(c, o.Out, started, err)
+	}
 	tg, err := OpenTarget(ctx, c, o)
 	if err != nil {
 		return notCarried(c, o.Out, started, err)
