@@ -118,3 +118,51 @@ func TestBrowserKilled(t *testing.T) {
 		return r.rec["bot1"].has(event(reports.EvRemoteLeft, "web1", ""))
 	})
 }
+
+// TestLeaveWithOffersInFlight: an offer still being answered when the
+// browser leaves (its connection closes under it) is not a failure. It was
+// reported as -6 at the end of a scenario where everyone left at once; the
+// race is made certain here by holding the page's setRemoteDescription
+// until the page has left.
+func TestLeaveWithOffersInFlight(t *testing.T) {
+	needChromium(t)
+	r := newRoom(t, server.Config{}, "front")
+	b, rec := r.browser(t, Config{UserID: "web1", Template: "grid"})
+	ctx := context.Background()
+	waitFor(t, "bot1's video", 20*time.Second, func() bool {
+		s, err := b.State(ctx)
+		return err == nil && len(s.Remotes) == 1 && s.Remotes[0].HasVideo
+	})
+	tab, err := b.tab()
+	if err != nil {
+		t.Fatal(err)
+	}
+	hold := `(() => {
+		const orig = RTCPeerConnection.prototype.setRemoteDescription;
+		RTCPeerConnection.prototype.setRemoteDescription = async function (d) {
+			const left = window.roombot.leave();
+			await left;
+			window.heldOffer = true;
+			return orig.call(this, d);
+		};
+		return 1;
+	})()`
+	if _, err := chromedp.Run(tab, chromedp.Evaluate[int](hold)); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.bots["bot1"].Stop(ctx); err != nil { // the service offers web1 the inactive m-lines
+		t.Fatal(err)
+	}
+	waitFor(t, "the page left with the offer held", 10*time.Second, func() bool {
+		ok, err := chromedp.Run(tab, chromedp.Evaluate[bool](`window.heldOffer === true && window.roombot.state().phase === 'out'`))
+		return err == nil && ok
+	})
+	time.Sleep(500 * time.Millisecond)
+	b.drain(tab)
+	if !rec.has(event(reports.EvLeft, "", "stop")) {
+		t.Fatal("the page did not leave")
+	}
+	if rec.has(func(e reports.Event) bool { return e.Code == -6 }) {
+		t.Error("an offer that raced the leave was reported as -6")
+	}
+}

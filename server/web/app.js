@@ -163,7 +163,14 @@
         layout();
         break;
       case 'remoteVideo': case 'remoteAudio': remoteMedia(f.type, d); break;
-      case 'offer': st.offers = st.offers.then(() => onOffer(d.sdp)).catch((err) => emit({ kind: 'room', event: 'error', tag: 'error', code: -6, msg: 'answering an offer: ' + err })); break;
+      case 'offer': {
+        const pc = st.pc;
+        st.offers = st.offers.then(() => onOffer(pc, d.sdp)).catch((err) => {
+          // An offer that raced our leaving (the connection closed under it) is not a failure.
+          if (st.pc === pc && st.phase === 'in' && !st.leaving) emit({ kind: 'room', event: 'error', tag: 'error', code: -6, msg: 'answering an offer: ' + err });
+        });
+        break;
+      }
       case 'message': onMessage(d); break;
       case 'kicked':
         emit({ kind: 'room', event: 'kicked', msg: d.reason || '' });
@@ -270,9 +277,8 @@
     return out;
   }
 
-  async function onOffer(sdp) {
-    const pc = st.pc;
-    if (!pc) return;
+  async function onOffer(pc, sdp) {
+    if (!pc || st.pc !== pc || pc.signalingState === 'closed') return;
     await pc.setRemoteDescription({ type: 'offer', sdp });
     const dirs = sections(sdp);
     for (const t of pc.getTransceivers()) {
