@@ -81,6 +81,8 @@ type Browser struct {
 	sink reports.Sink
 	log  *slog.Logger
 
+	pool *Pool
+
 	mu     sync.Mutex
 	chrome *chromium
 	stop   chan struct{}
@@ -116,7 +118,7 @@ func New(cfg Config, opts ...Option) (*Browser, error) {
 		cfg.Privileges = DefaultPrivileges
 	}
 	if cfg.Width == 0 || cfg.Height == 0 {
-		cfg.Width, cfg.Height = 1280, 900
+		cfg.Width, cfg.Height = defaultWidth, defaultHeight
 	}
 	b := &Browser{cfg: cfg, sink: reports.Discard, log: slog.New(slog.DiscardHandler)}
 	for _, o := range opts {
@@ -184,19 +186,21 @@ func (b *Browser) Start(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	// The browser lives until Stop, not until ctx (Start's deadline).
-	ch, err := launch(context.WithoutCancel(ctx), b.cfg.Chromium, b.cfg.Width, b.cfg.Height)
-	if err != nil {
-		return fmt.Errorf("browser %s: starting Chromium %s: %w", b.cfg.UserID, b.cfg.Chromium, err)
-	}
-	b.log.Info("browser started", "user", b.cfg.UserID, "page", b.cfg.PageURL)
-	fail := func(err error) error {
+	fail := func(ch *chromium, err error) error {
 		ch.close()
 		return err
 	}
-	if err := b.open(ctx, ch); err != nil {
-		return fail(err)
+	ch := b.pool.take(b.cfg.PageURL)
+	if ch == nil {
+		// The browser lives until Stop, not until ctx (Start's deadline).
+		if ch, err = launch(context.WithoutCancel(ctx), b.cfg.Chromium, b.cfg.Width, b.cfg.Height); err != nil {
+			return fmt.Errorf("browser %s: starting Chromium %s: %w", b.cfg.UserID, b.cfg.Chromium, err)
+		}
+		if err := openPage(ctx, ch, b.cfg.PageURL); err != nil {
+			return fail(ch, fmt.Errorf("browser %s: %w", b.cfg.UserID, err))
+		}
 	}
+	b.log.Info("browser started", "user", b.cfg.UserID, "page", b.cfg.PageURL)
 	role := "anchor"
 	if b.cfg.Audience {
 		role = "audience"
@@ -208,7 +212,7 @@ func (b *Browser) Start(ctx context.Context) error {
 	err = call(ctx, ch.tab, "enter", nil, args)
 	b.drain(ch.tab)
 	if err != nil {
-		return fail(fmt.Errorf("browser %s: %w", b.cfg.UserID, err))
+		return fail(ch, fmt.Errorf("browser %s: %w", b.cfg.UserID, err))
 	}
 	b.mu.Lock()
 	b.chrome, b.stop, b.done = ch, make(chan struct{}), make(chan struct{})
@@ -217,22 +221,23 @@ func (b *Browser) Start(ctx context.Context) error {
 	return nil
 }
 
-// open navigates to the page and waits until its script is ready.
-func (b *Browser) open(ctx context.Context, ch *chromium) error {
+// openPage navigates to the page and waits until its script is ready.
+func openPage(ctx context.Context, ch *chromium, pageURL string) error {
 	ctx, cancel := context.WithTimeout(ctx, CallTimeout)
 	defer cancel()
 	tctx, tcancel := mergeCancel(ch.tab, ctx)
 	defer tcancel()
-	if err := chromedp.Do(tctx, chromedp.Navigate(b.cfg.PageURL)); err != nil {
-		return fmt.Errorf("browser %s: opening %s: %w", b.cfg.UserID, b.cfg.PageURL, err)
+	if err := chromedp.Do(tctx, chromedp.Navigate(pageURL)); err != nil {
+		return fmt.Errorf("opening %s: %w", pageURL, err)
 	}
 	ready, err := chromedp.Run(tctx, chromedp.Poll[string](`document.body && document.body.dataset.ready`, chromedp.WithPollingInterval(50*time.Millisecond)))
 	if err != nil {
-		return fmt.Errorf("browser %s: the page %s did not load: %w", b.cfg.UserID, b.cfg.PageURL, err)
+		return fmt.Errorf("the page %s did not load: %w", pageURL, err)
 	}
 	if ready != "1" {
-		return fmt.Errorf("browser %s: the page %s failed to start (ready=%q)", b.cfg.UserID, b.cfg.PageURL, ready)
+		return fmt.Errorf("the page %s failed to start (ready=%q)", pageURL, ready)
 	}
+	ch.page = pageURL
 	return nil
 }
 

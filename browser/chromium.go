@@ -60,9 +60,13 @@ var Flags = []chromedp.ExecAllocatorOption{
 	chromedp.Flag("password-store", "basic"),
 }
 
+// The window size of every browser.
+const defaultWidth, defaultHeight = 1280, 900
+
 // chromium is one running browser process with one tab.
 type chromium struct {
 	tab           context.Context
+	page          string // the page open in the tab
 	cancelAlloc   context.CancelFunc
 	cancelTab     context.CancelFunc
 	userDataDir   string

@@ -11,9 +11,9 @@ import (
 	"github.com/roombot/roombot/server"
 )
 
-// openPage opens url in a fresh Chromium and returns the page's state
+// openAutostart opens url in a fresh Chromium and returns the page's state
 // once it has entered a room (or failed to).
-func openPage(t *testing.T, url string) State {
+func openAutostart(t *testing.T, url string) State {
 	t.Helper()
 	needChromium(t)
 	ch, err := launch(context.Background(), FindChromium(), 1000, 700)
@@ -63,7 +63,7 @@ func TestPageSignIn(t *testing.T) {
 		{"?userid=web8&room=42&autostart=1&role=viewer", "web8", "42", "float"},
 		{"?sign=api&userid=web9&room=43&template=grid&autostart=1", "web9", "43", "grid"},
 	} {
-		s := openPage(t, r.srv.URL()+"/"+c.query)
+		s := openAutostart(t, r.srv.URL()+"/"+c.query)
 		if s.UserID != c.user || s.Room != c.room || s.Template != c.template {
 			t.Errorf("%s: entered as %s in %s with %s", c.query, s.UserID, s.Room, s.Template)
 		}

@@ -1,6 +1,7 @@
 package live
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"net/url"
@@ -34,7 +35,7 @@ func pageURL(signal string) (string, error) {
 
 // newBrowser makes the participant of a kind: browser user: headless
 // Chromium on the target's web room page, signed in with the run's secret.
-func newBrowser(u *scenario.User, tg *Target, sink reports.Sink, log *slog.Logger) (scenario.Participant, error) {
+func newBrowser(u *scenario.User, tg *Target, sink reports.Sink, pool *browser.Pool, log *slog.Logger) (scenario.Participant, error) {
 	if tg.Secret == "" {
 		return nil, fmt.Errorf("%w: group %s: kind: browser needs the app secret (credentials.secret or secret_env, or the embedded service); a signing service is not supported for browsers", ErrUsage, u.Group)
 	}
@@ -49,7 +50,7 @@ func newBrowser(u *scenario.User, tg *Target, sink reports.Sink, log *slog.Logge
 	if g.Permissions != nil {
 		cfg.Privileges = signature.Privilege(g.Permissions.Privileges)
 	}
-	b, err := browser.New(cfg, browser.WithSink(sink), browser.WithLogger(log))
+	b, err := browser.New(cfg, browser.WithSink(sink), browser.WithLogger(log), browser.WithPool(pool))
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrNotCarried, err)
 	}
@@ -87,4 +88,27 @@ func browsersReady(c *scenario.Config) error {
 		}
 	}
 	return nil
+}
+
+// startBrowsers starts one Chromium per browser user before the run, with
+// the target's page open, so that they enter on the timeline's time (a
+// rejoining user starts a fresh one then). Nil without browser users.
+func startBrowsers(ctx context.Context, plan *scenario.Plan, tg *Target) (*browser.Pool, error) {
+	n := 0
+	for _, u := range plan.Users {
+		if u.Config.Kind == "browser" {
+			n++
+		}
+	}
+	if n == 0 {
+		return nil, nil
+	}
+	if tg.PageURL == "" {
+		return nil, fmt.Errorf("%w: target %s has no web room page for the browser groups", ErrUsage, tg.Name)
+	}
+	p, err := browser.NewPool(ctx, browser.FindChromium(), tg.PageURL, n)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrNotCarried, err)
+	}
+	return p, nil
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/roombot/roombot/bot"
 	"github.com/roombot/roombot/bot/netem"
+	"github.com/roombot/roombot/browser"
 	"github.com/roombot/roombot/reports"
 	"github.com/roombot/roombot/scenario"
 	"github.com/roombot/roombot/signaling"
@@ -33,10 +34,10 @@ func botConfig(u *scenario.User, tg *Target) bot.Config {
 }
 
 // newFactory makes real bots that share one Host and the target's driver.
-func newFactory(c *scenario.Config, tg *Target, host *bot.Host, log *slog.Logger) scenario.Factory {
+func newFactory(c *scenario.Config, tg *Target, host *bot.Host, browsers *browser.Pool, log *slog.Logger) scenario.Factory {
 	return func(u *scenario.User, sink reports.Sink) (scenario.Participant, error) {
 		if u.Config.Kind == "browser" {
-			return newBrowser(u, tg, sink, log)
+			return newBrowser(u, tg, sink, browsers, log)
 		}
 		opts := []bot.Option{bot.WithDriver(tg.Driver), bot.WithSink(sink), bot.WithHost(host), bot.WithLogger(log)}
 		if n := u.Config.Network; n != nil {

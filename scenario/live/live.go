@@ -108,7 +108,13 @@ func Run(ctx context.Context, c *scenario.Config, o Options) (*Outcome, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: run directory: %w", ErrNotCarried, err)
 	}
-	factory := newFactory(c, tg, host, o.Logger)
+	pool, err := startBrowsers(ctx, plan, tg)
+	if err != nil {
+		_ = dir.Close()
+		return nil, notCarried(c, o.Out, started, err)
+	}
+	defer pool.Close()
+	factory := newFactory(c, tg, host, pool, o.Logger)
 	opts := []scenario.RunnerOption{scenario.WithSink(dir), scenario.WithFaults(tg.Faults),
 		scenario.WithMediaLag(func() (float64, float64) {
 			l := host.PacingLagTotal()
