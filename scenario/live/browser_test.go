@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/roombot/roombot/browser"
+	"github.com/roombot/roombot/internal/browsertest"
 	"github.com/roombot/roombot/reports"
 	"github.com/roombot/roombot/scenario"
 )
@@ -49,17 +50,15 @@ assertions:
 // plausible figures: about a second apart, the bots' 30 fps videos
 // decoded, jitter and RTT measured, its own camera sent.
 func TestRunBrowserGroup(t *testing.T) {
-	if browser.FindChromium() == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatal("chromium not found in CI: the browser scenario test must run there")
-		}
-		t.Skip("chromium not found (scripts/test-deps.sh installs it); skipping")
-	}
+	browsertest.RequireChromium(t)
 	c, err := scenario.Parse("browser.yaml", []byte(browserScenario))
 	if err != nil {
 		t.Fatal(err)
 	}
 	out := filepath.Join(t.TempDir(), "run")
+	if d := os.Getenv("ROOMBOT_KEEP_RUN"); d != "" {
+		out = d
+	}
 	o, err := Run(context.Background(), c, Options{Out: out})
 	if err != nil {
 		t.Fatal(err)

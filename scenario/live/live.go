@@ -92,7 +92,7 @@ func Run(ctx context.Context, c *scenario.Config, o Options) (*Outcome, error) {
 		o.Out = filepath.Join(DefaultRunsDir, fmt.Sprintf("%s-%s", safeName(c.Name), started.Format("20060102-150405")))
 	}
 	if err := browsersReady(c); err != nil {
-		return nil, notCarried(c, o.Out, started, err)
+		return notCarried(c, o.Out, started, err)
 	}
 	tg, err := OpenTarget(ctx, c, o)
 	if err != nil {
@@ -104,16 +104,15 @@ func Run(ctx context.Context, c *scenario.Config, o Options) (*Outcome, error) {
 		return notCarried(c, o.Out, started, fmt.Errorf("%w: bot host: %w", ErrNotCarried, err))
 	}
 	defer host.Close()
+	pool, err := startBrowsers(ctx, plan, tg)
+	if err != nil {
+		return notCarried(c, o.Out, started, err)
+	}
+	defer pool.Close()
 	dir, err := reports.Create(o.Out)
 	if err != nil {
 		return nil, fmt.Errorf("%w: run directory: %w", ErrNotCarried, err)
 	}
-	pool, err := startBrowsers(ctx, plan, tg)
-	if err != nil {
-		_ = dir.Close()
-		return nil, notCarried(c, o.Out, started, err)
-	}
-	defer pool.Close()
 	factory := newFactory(c, tg, host, pool, o.Logger)
 	opts := []scenario.RunnerOption{scenario.WithSink(dir), scenario.WithFaults(tg.Faults),
 		scenario.WithMediaLag(func() (float64, float64) {
