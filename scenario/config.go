@@ -131,6 +131,12 @@ type GroupConfig struct {
 	MaxMembers int `yaml:"max_members"`
 	// Network impairs every user of the group in-process.
 	Network *NetworkConfig `yaml:"network"`
+	// Kind is "bot" (default) or "browser": headless Chromium on the
+	// service's web room page (package browser; about a core each).
+	Kind string `yaml:"kind"`
+	// Template is a browser group's page template: bigsmall, float
+	// (default) or grid.
+	Template string `yaml:"template"`
 }
 
 // MediaConfig is what a publishing user sends: pre-encoded fixture media

@@ -282,6 +282,7 @@ func (v *validator) groups() {
 	if total > maxUsers {
 		v.errorf("groups", "split the run over machines", "%d users is more than %d", total, maxUsers)
 	}
+	v.browserGroups()
 }
 
 // oneOf checks an enumerated string field and fills its default.

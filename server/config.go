@@ -152,6 +152,9 @@ type Config struct {
 	AllowOrigins []string
 	// Logger receives structured logs (slog.Default when nil).
 	Logger *slog.Logger
+	// WebTemplate is a custom web room template directory (LoadTemplate;
+	// docs/web.md), served as template "custom" and made the default.
+	WebTemplate string
 	// Now is the clock signatures are judged by (time.Now when nil).
 	Now func() time.Time
 }

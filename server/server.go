@@ -124,6 +124,9 @@ func (s *Server) routes() (http.Handler, error) {
 		return nil, err
 	}
 	s.adminRoutes(mux)
+	if err := s.webRoutes(mux); err != nil {
+		return nil, err
+	}
 	return mux, nil
 }
 

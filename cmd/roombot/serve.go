@@ -22,8 +22,10 @@ const serveExamples = `
    roombot serve --allow-origin http://127.0.0.1:5173   # a web page served elsewhere may use /ws and /api/sign
    roombot serve --config rooms.yaml               # several apps, see docs/admin.md
 
-   Endpoints: /ws (signaling, docs/protocol.md), POST /api/sign, GET /healthz, GET /metrics,
-   /admin/... (Authorization: Bearer <token>, docs/admin.md). Browsers: same origin, or --allow-origin.
+   roombot serve --template ./my-template          # the web room at / in a custom template (docs/web.md)
+
+   Endpoints: / (the web room page, docs/web.md), /ws (signaling, docs/protocol.md), POST /api/sign, GET /healthz,
+   GET /metrics, /admin/... (Authorization: Bearer <token>, docs/admin.md). Browsers: same origin, or --allow-origin.
    /api/sign of a real app wants --sign-token-file (or $ROOMBOT_SIGN_TOKEN); without one it answers
    loopback clients only. Secrets and tokens are never printed.`
 
@@ -50,6 +52,7 @@ func serveCommand(env Env) *cli.Command {
 			&cli.StringFlag{Name: "config", Usage: "YAML or JSON file with apps and addresses (docs/admin.md)"},
 			&cli.StringFlag{Name: "admin-token", Usage: "admin API bearer token (or $ROOMBOT_ADMIN_TOKEN; random and printed when unset)"},
 			&cli.StringFlag{Name: "log-level", Value: "info", Usage: "debug, info, warn or error"},
+			&cli.StringFlag{Name: "template", Usage: "custom web room template directory (template.html + template.css, docs/web.md)"},
 		},
 		Action: func(c *cli.Context) error {
 			cfg, generatedToken, err := serveConfig(c, env)
@@ -66,6 +69,7 @@ func serveCommand(env Env) *cli.Command {
 				return withExit(ExitNotCarried, err)
 			}
 			fmt.Fprintf(env.Stdout, "room service on %s (signaling %s, media udp %s)\n", srv.URL(), srv.SignalURL(), srv.MediaAddr())
+			fmt.Fprintf(env.Stdout, "web room: %s/\n", srv.URL())
 			if generatedToken {
 				fmt.Fprintf(env.Stdout, "admin token: %s\n", srv.AdminToken())
 			}
@@ -94,7 +98,8 @@ func serveConfig(c *cli.Context, env Env) (server.Config, bool, error) {
 	cfg := server.Config{
 		Listen: c.String("listen"), MediaAddr: c.String("media-addr"), PublicIPs: c.StringSlice("public-ip"),
 		AdminToken: c.String("admin-token"), AllowOrigins: c.StringSlice("allow-origin"),
-		SignExpire: c.Duration("sign-expire"), SignDisabled: c.Bool("no-sign"),
+		WebTemplate: c.String("template"),
+		SignExpire:  c.Duration("sign-expire"), SignDisabled: c.Bool("no-sign"),
 		Logger: slog.New(slog.NewTextHandler(env.Stderr, &slog.HandlerOptions{Level: level})),
 	}
 	if d := cfg.SignExpire; d < time.Second || d > signature.MaxExpire {

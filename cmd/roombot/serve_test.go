@@ -32,6 +32,9 @@ func TestServe(t *testing.T) {
 		resp.Body.Close()
 		return resp.StatusCode
 	}
+	if code := get("/", ""); code != 200 {
+		t.Errorf("the web room page: %d", code)
+	}
 	if code := get("/healthz", ""); code != 200 {
 		t.Errorf("healthz: %d", code)
 	}
@@ -62,6 +65,7 @@ func TestServeUsageErrors(t *testing.T) {
 		{"serve", "--config", bad},
 		{"serve", "--config", filepath.Join(dir, "missing.yaml")},
 		{"serve", "--log-level", "loud"},
+		{"serve", "--template", dir}, // no template.html
 	} {
 		var errb bytes.Buffer
 		env := Env{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: &errb, Getenv: func(string) string { return "" }}

@@ -2,23 +2,15 @@ package browsertest
 
 import (
 	"os"
-	"os/exec"
 	"testing"
+
+	"github.com/roombot/roombot/browser"
 )
 
-// ChromiumPath finds a Chromium binary: $ROOMBOT_CHROMIUM, then the usual names;
-// "" when there is none.
-func ChromiumPath() string {
-	if p := os.Getenv("ROOMBOT_CHROMIUM"); p != "" {
-		return p
-	}
-	for _, n := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
-		if p, err := exec.LookPath(n); err == nil {
-			return p
-		}
-	}
-	return ""
-}
+// ChromiumPath finds a Chromium binary as roombot's browser participants do
+// (browser.FindChromium: $ROOMBOT_CHROMIUM, then the usual names); "" when
+// there is none.
+func ChromiumPath() string { return browser.FindChromium() }
 
 // RequireChromium returns ChromiumPath for a browser test: without a binary the test is
 // skipped, except in CI (CI set), where the browser must be installed and

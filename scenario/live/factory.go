@@ -8,6 +8,7 @@ import (
 
 	"github.com/roombot/roombot/bot"
 	"github.com/roombot/roombot/bot/netem"
+	"github.com/roombot/roombot/browser"
 	"github.com/roombot/roombot/reports"
 	"github.com/roombot/roombot/scenario"
 	"github.com/roombot/roombot/signaling"
@@ -38,7 +39,7 @@ func botConfig(u *scenario.User, tg *Target) bot.Config {
 // newFactory makes real bots that share one Host and one driver. A user
 // whose group has a network, or whom a network step selects, gets an
 // impaired network of its own (bot/netem) that lives across its re-joins.
-func newFactory(plan *scenario.Plan, tg *Target, host *bot.Host, log *slog.Logger) (scenario.Factory, *userNets) {
+func newFactory(plan *scenario.Plan, tg *Target, host *bot.Host, browsers *browser.Pool, log *slog.Logger) (scenario.Factory, *userNets) {
 	c := plan.Config
 	changed := map[string]bool{}
 	for _, a := range plan.Actions {
@@ -47,11 +48,14 @@ func newFactory(plan *scenario.Plan, tg *Target, host *bot.Host, log *slog.Logge
 		}
 	}
 	nets := newUserNets()
-	return nets.factory(c, changed, tg, host, log), nets
+	return nets.factory(c, changed, tg, host, browsers, log), nets
 }
 
-func (nets *userNets) factory(c *scenario.Config, changed map[string]bool, tg *Target, host *bot.Host, log *slog.Logger) scenario.Factory {
+func (nets *userNets) factory(c *scenario.Config, changed map[string]bool, tg *Target, host *bot.Host, browsers *browser.Pool, log *slog.Logger) scenario.Factory {
 	return func(u *scenario.User, sink reports.Sink) (scenario.Participant, error) {
+		if u.Config.Kind == "browser" {
+			return newBrowser(u, tg, sink, browsers, log)
+		}
 		opts := []bot.Option{bot.WithDriver(tg.Driver), bot.WithSink(sink), bot.WithHost(host), bot.WithLogger(log)}
 		seed := c.Seed + int64(u.GroupIndex)
 		var nw *netem.Net

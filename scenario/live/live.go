@@ -96,6 +96,9 @@ func Run(ctx context.Context, c *scenario.Config, o Options) (*Outcome, error) {
 	if o.Out == "" {
 		o.Out = filepath.Join(DefaultRunsDir, fmt.Sprintf("%s-%s", safeName(c.Name), started.Format("20060102-150405")))
 	}
+	if err := browsersReady(c); err != nil {
+		return notCarried(c, o.Out, started, err)
+	}
 	tg, err := OpenTarget(ctx, c, o)
 	if err != nil {
 		return notCarried(c, o.Out, started, err)
@@ -110,6 +113,11 @@ func Run(ctx context.Context, c *scenario.Config, o Options) (*Outcome, error) {
 		return notCarried(c, o.Out, started, fmt.Errorf("%w: bot host: %w", ErrNotCarried, err))
 	}
 	defer host.Close()
+	pool, err := startBrowsers(ctx, plan, tg)
+	if err != nil {
+		return notCarried(c, o.Out, started, err)
+	}
+	defer pool.Close()
 	dir, err := reports.Create(o.Out)
 	if err != nil {
 		return nil, fmt.Errorf("%w: run directory: %w", ErrNotCarried, err)
@@ -120,7 +128,7 @@ func Run(ctx context.Context, c *scenario.Config, o Options) (*Outcome, error) {
 		return nil, err
 	}
 	defer dr.close()
-	factory, nets := newFactory(plan, tg, host, o.Logger)
+	factory, nets := newFactory(plan, tg, host, pool, o.Logger)
 	defer nets.close()
 	opts := []scenario.RunnerOption{scenario.WithSink(dr.sink(dir)), scenario.WithFaults(tg.Faults),
 		scenario.WithMediaLag(func() (float64, float64) {

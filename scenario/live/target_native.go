@@ -73,7 +73,8 @@ func openEmbedded(ctx context.Context, c *scenario.Config, o Options) (*Target, 
 		return nil, fmt.Errorf("%w: start the embedded reference service: %w", ErrNotCarried, err)
 	}
 	return &Target{Name: scenario.TargetEmbedded, Driver: native.New(srv.SignalURL(), native.WithLogger(o.Logger)),
-		SDKAppID: appID, Secret: server.DevSecretKey, Faults: newAdminClient(srv.URL(), srv.AdminToken()), close: srv.Close}, nil
+		SDKAppID: appID, Secret: server.DevSecretKey, Faults: newAdminClient(srv.URL(), srv.AdminToken()), close: srv.Close,
+		PageURL: srv.URL() + "/"}, nil
 }
 
 func openNative(ctx context.Context, c *scenario.Config, o Options) (*Target, error) {
@@ -100,6 +101,7 @@ func openNative(ctx context.Context, c *scenario.Config, o Options) (*Target, er
 	if err := dialCheck(ctx, c.Target.URL); err != nil {
 		return nil, err
 	}
+	t.PageURL, _ = pageURL(c.Target.URL) // the URL passed validation; a browser group reports a bad one
 	return t, nil
 }
 

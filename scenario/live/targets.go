@@ -37,6 +37,9 @@ type Target struct {
 	// ListenIP is the address the bots' sockets bind to; empty means
 	// bot.DefaultListenIP (loopback).
 	ListenIP string
+	// PageURL is the web room page that browser participants open (the
+	// reference service's /; "" for kinds without one).
+	PageURL string
 
 	close func() error
 }
@@ -115,6 +118,7 @@ func Check(c *scenario.Config) error {
 	if k.check != nil {
 		errs = append(errs, k.check(c)...)
 	}
+	errs = append(errs, checkBrowserTarget(c, kind)...)
 	if err := c.CheckFeatures(kind, k.unsupported); err != nil {
 		errs = append(errs, err.(scenario.ValidationErrors)...)
 	}
