@@ -43,8 +43,8 @@ func TestCustomerReplayIsCurrent(t *testing.T) {
 	if strings.Join(got, ",") != wantSteps {
 		t.Fatalf("steps %v, want %s", got, wantSteps)
 	}
-	if n := len(c.Assertions); n != 8 {
-		t.Fatalf("%d assertions, want 8 (one per user and code)", n)
+	if n := len(c.Assertions); n != 6 {
+		t.Fatalf("%d assertions, want 6 (one per user and code)", n)
 	}
 }
 
