@@ -172,7 +172,7 @@ func (s *session) worker() {
 // terminal event.
 func (s *session) dispatch() {
 	defer s.wg.Done()
-	dispatch(s.q, s.h)
+	evq.Dispatch(s.q, s.h)
 }
 
 // ctx is the context of work the session does on its own (events,

@@ -265,17 +265,7 @@ func (s *session) refused(r *livekit.RequestResponse) {
 // closes; nothing is delivered after a terminal event.
 func (s *session) dispatch() {
 	defer s.wg.Done()
-	for {
-		e, ok := s.q.Pop()
-		if !ok {
-			return
-		}
-		s.h(e)
-		switch e.(type) {
-		case signaling.Kicked, signaling.Disconnected:
-			s.q.Close(true)
-		}
-	}
+	evq.Dispatch(s.q, s.h)
 }
 
 // pinger sends pings at the server's interval (it drops a silent client

@@ -103,17 +103,7 @@ func (s *session) write(t protocol.Type, id uint64, body any) error {
 // nothing is delivered after a terminal event.
 func (s *session) dispatch() {
 	defer s.wg.Done()
-	for {
-		e, ok := s.q.Pop()
-		if !ok {
-			return
-		}
-		s.h(e)
-		switch e.(type) {
-		case signaling.Kicked, signaling.Disconnected:
-			s.q.Close(true)
-		}
-	}
+	evq.Dispatch(s.q, s.h)
 }
 
 // pinger sends heartbeats at the server's interval.

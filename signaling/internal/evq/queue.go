@@ -71,3 +71,20 @@ func (q *FIFO[T]) Close(discard bool) {
 	}
 	q.cond.Broadcast()
 }
+
+// Dispatch delivers q's events to h in order until q closes; after a
+// terminal event (Kicked, Disconnected) the rest is discarded, so nothing
+// is delivered after it. It is a driver's dispatcher goroutine.
+func Dispatch(q *Queue, h signaling.Handler) {
+	for {
+		e, ok := q.Pop()
+		if !ok {
+			return
+		}
+		h(e)
+		switch e.(type) {
+		case signaling.Kicked, signaling.Disconnected:
+			q.Close(true)
+		}
+	}
+}
