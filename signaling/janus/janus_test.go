@@ -225,6 +225,20 @@ func (c *collector) names() []string {
 	return out
 }
 
+// waitKicked waits for b's kicked event with reason and the end of its
+// session.
+func waitKicked(t *testing.T, b *bot.Bot, c *collector, what string, reason signaling.KickReason) {
+	t.Helper()
+	c.wait(t, 5*time.Second, what, 1, func(ev reports.Event) bool {
+		return ev.Event == reports.EvKicked && ev.Message == string(reason)
+	})
+	select {
+	case <-b.Done():
+	case <-time.After(5 * time.Second):
+		t.Fatalf("%s: the session did not end", what)
+	}
+}
+
 func is(name, remote, track string) func(reports.Event) bool {
 	return func(e reports.Event) bool {
 		return e.Event == name && (remote == "" || e.Remote == remote) && (track == "" || e.Track == track)
