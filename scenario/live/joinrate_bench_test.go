@@ -11,7 +11,6 @@ import (
 	"github.com/roombot/roombot/reports"
 	"github.com/roombot/roombot/reports/summary"
 	"github.com/roombot/roombot/scenario"
-	"github.com/roombot/roombot/server"
 )
 
 // BenchmarkJoinRate plays fixtures/scenarios/join-rate.yaml (100 joins/s
@@ -38,22 +37,11 @@ func benchJoinRate(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if err := c.OverrideTarget(scenario.TargetNative, srv.SignalURL); err != nil {
-		b.Fatal(err)
-	}
-	plan, err := scenario.NewPlan(c)
-	if err != nil {
-		b.Fatal(err)
-	}
+	plan := onChild(b, c, srv)
 	load0 := loadAvg()
 	self0, serve0 := cpuSelf(), procCPU(srv.PID)
 	out := filepath.Join(b.TempDir(), "run")
-	o, err := Run(context.Background(), c, Options{Out: out, Getenv: func(k string) string {
-		if k == DefaultSecretEnv {
-			return server.DevSecretKey
-		}
-		return ""
-	}})
+	o, err := Run(context.Background(), c, childOptions(out))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/roombot/roombot/scenario"
 	"github.com/roombot/roombot/server"
 )
 
@@ -64,4 +65,28 @@ func startServeChild(tb testing.TB) serveChild {
 		tb.Fatalf("reference service child: %q, %v", line, err)
 	}
 	return serveChild{SignalURL: f[0], MediaAddr: f[1], PID: cmd.Process.Pid}
+}
+
+// onChild points c at the child service and plans it.
+func onChild(tb testing.TB, c *scenario.Config, srv serveChild) *scenario.Plan {
+	tb.Helper()
+	if err := c.OverrideTarget(scenario.TargetNative, srv.SignalURL); err != nil {
+		tb.Fatal(err)
+	}
+	plan, err := scenario.NewPlan(c)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return plan
+}
+
+// childOptions are run options with the dev app's secret, which the child
+// service (the defaults of `roombot serve`) accepts.
+func childOptions(out string) Options {
+	return Options{Out: out, Getenv: func(k string) string {
+		if k == DefaultSecretEnv {
+			return server.DevSecretKey
+		}
+		return ""
+	}}
 }
