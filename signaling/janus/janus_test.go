@@ -362,16 +362,18 @@ func TestRejoinAfterLeave(t *testing.T) {
 	}
 	// No freeze for the user who left: a leaver's track left open (the
 	// old defect) freezes when its media stops. Freezes of carol's video,
-	// which stays, are logged, not failed: under heavy load (average 6 to
-	// 11 on 2 cores) about one run in twelve had one of 240-630 ms around
-	// the leave or the return, none in 24 runs of the same churn in
-	// another room (see the janus note of 2026-12-02).
+	// which stays, are logged with the senders' pacing lag, not failed:
+	// under heavy load (average 6 to 11 on 2 cores) about one run in
+	// twelve had one of 240-630 ms, and the one measured came with the
+	// players' scheduler ~290 ms late (pacing lag max 289 ms, p99 253 ms;
+	// 6-31 ms and 3-12 ms in passing runs): the generator stalled, the
+	// media path did not.
 	if n := ac.count(is(reports.EvFreezeStart, "bob", "")); n != 0 {
 		t.Errorf("alice saw %d freezes of bob (bob returned at %s): %v; %v", n, returned.Format("15:04:05.000"), ac.timed(reports.EvFreezeEnd), ac.names())
 	}
-	if n := ac.count(is(reports.EvFreezeStart, "", "")); n != 0 {
-		t.Logf("alice saw %d freezes in all (bob returned at %s): %v", n, returned.Format("15:04:05.000"), ac.timed(reports.EvFreezeEnd))
-	}
+	lag := e.host.PacingLagTotal()
+	t.Logf("alice saw %d freezes in all (bob returned at %s): %v; the senders' pacing lag: max %v, p99 %v over %d frames",
+		ac.count(is(reports.EvFreezeStart, "", "")), returned.Format("15:04:05.000"), ac.timed(reports.EvFreezeEnd), lag.Max, lag.P99, lag.Frames)
 	for _, c := range []*collector{ac, cc} {
 		if n := c.count(is(reports.EvError, "", "")); n != 0 {
 			t.Fatalf("%d errors: %v", n, c.names())
