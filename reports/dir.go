@@ -46,6 +46,7 @@ type Dir struct {
 	interval time.Duration
 	queue    int
 	onFlush  func() // test hook: called after each periodic flush
+	tee      Sink   // WithTee: sees every line the files get
 
 	mu     sync.RWMutex // guards closed against sends on a closed q
 	closed bool
@@ -92,6 +93,19 @@ func WithQueue(n int) Option {
 	}
 }
 
+// WithTee hands every line the Dir accepts for its files to sink as well,
+// in the order they are queued, and the "dropped" event Close writes: what
+// the run aggregates live (render.Acc) is then what a later read of the
+// files gives, without reading them back. sink must be safe for concurrent
+// use; it is called with the Dir's lock held, so it sees no line after
+// Close returns.
+func WithTee(sink Sink) Option {
+	return func(w *Dir) error {
+		w.tee = sink
+		return nil
+	}
+}
+
 // Create makes the directory path (and its parents) if needed, creates (or
 // truncates) its events.jsonl and stats.jsonl, and starts the writer. The
 // caller must Close the Dir.
@@ -125,16 +139,17 @@ func (w *Dir) Path() string { return w.path }
 // WriteEvent queues e as one line of events.jsonl.
 func (w *Dir) WriteEvent(e Event) {
 	b, err := json.Marshal(e)
-	w.enqueue(false, b, err)
+	w.enqueue(false, b, err, func(t Sink) { t.WriteEvent(e) })
 }
 
 // WriteSample queues s as one line of stats.jsonl.
 func (w *Dir) WriteSample(s Sample) {
 	b, err := json.Marshal(s)
-	w.enqueue(true, b, err)
+	w.enqueue(true, b, err, func(t Sink) { t.WriteSample(s) })
 }
 
-func (w *Dir) enqueue(stats bool, b []byte, err error) {
+// enqueue queues b; once it is queued, tee hands the line to w.tee.
+func (w *Dir) enqueue(stats bool, b []byte, err error, tee func(Sink)) {
 	if err != nil { // e.g. a NaN figure: JSON cannot carry it
 		w.dropBad.Add(1)
 		return
@@ -148,6 +163,9 @@ func (w *Dir) enqueue(stats bool, b []byte, err error) {
 	}
 	select {
 	case w.q <- line{stats: stats, b: b}:
+		if w.tee != nil {
+			tee(w.tee)
+		}
 	default:
 		w.dropFull.Add(1)
 	}
@@ -236,12 +254,16 @@ func (w *Dir) run(evf, stf *os.File) {
 		}
 	}
 	if n := w.Dropped(); n > 0 {
-		b, err := json.Marshal(Event{Time: time.Now().UTC(), Kind: KindRun, Event: EvDropped, Value: float64(n),
+		e := Event{Time: time.Now().UTC(), Kind: KindRun, Event: EvDropped, Value: float64(n),
 			Message: fmt.Sprintf("run directory writer dropped %d lines: %d queue full (disk too slow), %d after close, %d not encodable",
-				n, w.dropFull.Load(), w.dropLate.Load(), w.dropBad.Load())})
+				n, w.dropFull.Load(), w.dropLate.Load(), w.dropBad.Load())}
+		b, err := json.Marshal(e)
 		keep(err)
 		_, err = ev.Write(append(b, '\n'))
 		keep(err)
+		if w.tee != nil && err == nil {
+			w.tee.WriteEvent(e)
+		}
 	}
 	flush()
 	keep(evf.Sync())

@@ -108,12 +108,12 @@ func reassert(dir, file string) (*summary.Summary, error) {
 	if err != nil {
 		return nil, err
 	}
-	d, err := reports.Load(dir)
+	a, h, err := render.ReadAcc(dir)
 	if err != nil {
 		return nil, err
 	}
-	d.Info.Checks = scenario.Evaluate(cfg, d)
-	return render.FinishDataset(dir, d)
+	h.Info.Checks = scenario.EvaluateColumns(cfg, h.Info, a.Columns)
+	return render.FinishAcc(dir, h.Info, h.Notes, a)
 }
 
 // reportResult prints where the report is and what it says; failed
