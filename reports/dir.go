@@ -139,13 +139,19 @@ func (w *Dir) Path() string { return w.path }
 // WriteEvent queues e as one line of events.jsonl.
 func (w *Dir) WriteEvent(e Event) {
 	b, err := json.Marshal(e)
-	w.enqueue(false, b, err, func(t Sink) { t.WriteEvent(e) })
+	w.enqueue(false, b, err, func(t Sink) {
+		e.Time = e.Time.Round(0) // as read back: no monotonic reading
+		t.WriteEvent(e)
+	})
 }
 
 // WriteSample queues s as one line of stats.jsonl.
 func (w *Dir) WriteSample(s Sample) {
 	b, err := json.Marshal(s)
-	w.enqueue(true, b, err, func(t Sink) { t.WriteSample(s) })
+	w.enqueue(true, b, err, func(t Sink) {
+		s.Time = s.Time.Round(0)
+		t.WriteSample(s)
+	})
 }
 
 // enqueue queues b; once it is queued, tee hands the line to w.tee.

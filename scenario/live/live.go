@@ -163,8 +163,15 @@ func Run(ctx context.Context, c *scenario.Config, o Options) (*Outcome, error) {
 		return nil, fmt.Errorf("%w: writing the run directory: %w", ErrNotCarried, err)
 	}
 	dr.close() // the run is over: stop serving metrics before the report
+	if beforeFinish != nil {
+		beforeFinish(o.Out)
+	}
 	return finish(c, o, tg.Name, res, acc, func(info *reports.RunInfo) { dr.record(info, o.Dist, res) })
 }
+
+// beforeFinish, when set (by tests), is called with the run directory once
+// its streams are closed, before the reports are written.
+var beforeFinish func(dir string)
 
 // finish evaluates the assertions and renders the reports from acc, which
 // saw every line the run directory's files got (reports.WithTee), so a
@@ -173,7 +180,8 @@ func Run(ctx context.Context, c *scenario.Config, o Options) (*Outcome, error) {
 func finish(c *scenario.Config, o Options, targetName string, res *scenario.Result, acc *render.Acc, more func(*reports.RunInfo)) (*Outcome, error) {
 	out := o.Out
 	info := reports.RunInfo{Name: c.Name, Scenario: c.File(), Target: targetName, Seed: c.Seed,
-		Started: res.Started, Ended: res.Ended, Interrupted: res.Interrupted, Health: res.Health, OverloadAccepted: o.AcceptOverload,
+		// as run.json reads back: without monotonic readings (durations from the wall clock)
+		Started: res.Started.Round(0), Ended: res.Ended.Round(0), Interrupted: res.Interrupted, Health: res.Health, OverloadAccepted: o.AcceptOverload,
 		Groups: c.GroupMembers()}
 	more(&info)
 	if info.Part == nil { // a shard's assertions are evaluated over all shards by report --merge
