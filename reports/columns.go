@@ -29,6 +29,8 @@ type Columns struct {
 	// LossMeasured is true where something was expected (RxPackets > 0 or
 	// RxLost > 0): the samples whose Loss counts as a loss figure.
 	LossMeasured []bool
+	// Freezes (started in the interval) and FreezeMs, as float64.
+	Freezes, FreezeMs []float64
 	// fpsEnd[i] ends sample i's frame rates in fps (from fpsEnd[i-1]):
 	// one per received video track, or the bot's FPS for a sample
 	// without track figures (and FPS > 0).
@@ -59,7 +61,10 @@ func (c *Columns) WriteEvent(e Event) {
 }
 
 // WriteSample adds s's figures; s is not retained.
-func (c *Columns) WriteSample(s Sample) {
+func (c *Columns) WriteSample(s Sample) { c.Append(s) }
+
+// Append adds s's figures and returns its index.
+func (c *Columns) Append(s Sample) int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	k := BotKey{s.Shard, s.User}
@@ -80,6 +85,8 @@ func (c *Columns) WriteSample(s Sample) {
 	c.E2E = append(c.E2E, opt(s.E2EMs))
 	c.MOS = append(c.MOS, opt(s.MOS))
 	c.Video = append(c.Video, opt(s.VideoScore))
+	c.Freezes = append(c.Freezes, float64(s.Freezes))
+	c.FreezeMs = append(c.FreezeMs, s.FreezeMs)
 	if len(s.Tracks) == 0 {
 		if s.FPS > 0 {
 			c.fps = append(c.fps, s.FPS)
@@ -92,6 +99,7 @@ func (c *Columns) WriteSample(s Sample) {
 	}
 	c.fpsEnd = append(c.fpsEnd, int32(len(c.fps)))
 	c.see(s.Time)
+	return len(c.T) - 1
 }
 
 func opt(p *float64) float64 {

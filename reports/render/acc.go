@@ -7,8 +7,8 @@ import (
 )
 
 // Acc is everything the reports need of a run's lines, gathered in one
-// pass: summary.json's accumulator, the Columns the HTML series and the
-// assertions read, and the tracks of the bots the drill-down lists. It is a
+// pass: summary.json's accumulator, the Columns it keeps, which the HTML
+// series and the assertions read too, and the tracks of the bots the drill-down lists. It is a
 // reports.Sink, fed by reports.Read from a run directory or live by the
 // runner (reports.WithTee), and safe for concurrent use. No Sample is
 // retained.
@@ -21,8 +21,9 @@ type Acc struct {
 
 // NewAcc returns an empty Acc.
 func NewAcc() *Acc {
-	a := &Acc{Summary: summary.NewAcc(), Columns: reports.NewColumns(), Drill: html.NewDrill()}
-	a.tee = reports.Tee{a.Summary, a.Columns, a.Drill}
+	sum := summary.NewAcc()
+	a := &Acc{Summary: sum, Columns: sum.Columns(), Drill: html.NewDrill()}
+	a.tee = reports.Tee{a.Summary, a.Drill} // the summary feeds the Columns
 	return a
 }
 
