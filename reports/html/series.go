@@ -82,9 +82,29 @@ var figures = []figure{
 // bucket, with the bucket's maximum as a line of its own: one impaired bot
 // among many is outside the band, and the max line shows it.
 func bandPlot(f figure, c *reports.Columns, a axis, marks []mark) *plot {
-	per := make([][]float64, a.n)
+	// two passes: count each bucket's values, then fill one array cut
+	// into the buckets (no slice grows: the run's values are held once)
+	buckets := make([]int32, c.Len())
+	count := make([]int, a.n+1)
 	for i := range c.Len() {
 		b := a.bucket(c.Time(i))
+		buckets[i] = int32(b)
+		f.each(c, i, func(v float64) {
+			if !math.IsNaN(v) {
+				count[b+1]++
+			}
+		})
+	}
+	for b := range a.n {
+		count[b+1] += count[b]
+	}
+	all := make([]float64, count[a.n])
+	per := make([][]float64, a.n)
+	for b := range a.n {
+		per[b] = all[count[b]:count[b]:count[b+1]]
+	}
+	for i := range c.Len() {
+		b := buckets[i]
 		f.each(c, i, func(v float64) {
 			if !math.IsNaN(v) {
 				per[b] = append(per[b], v)
