@@ -3,12 +3,16 @@ package reports
 import (
 	"bufio"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/klauspost/compress/zstd"
 )
 
 // File names inside a run directory.
@@ -47,6 +51,7 @@ type Dir struct {
 	queue    int
 	onFlush  func() // test hook: called after each periodic flush
 	tee      Sink   // WithTee: sees every line the files get
+	zstd     bool   // WithZstd: stats.jsonl.zst
 
 	mu     sync.RWMutex // guards closed against sends on a closed q
 	closed bool
@@ -123,13 +128,30 @@ func Create(path string, opts ...Option) (*Dir, error) {
 	if err != nil {
 		return nil, fmt.Errorf("run directory: %w", err)
 	}
-	st, err := os.Create(filepath.Join(path, StatsFile))
+	stName, stale := StatsFile, StatsFileZstd
+	if w.zstd {
+		stName, stale = StatsFileZstd, StatsFile
+	}
+	// a stale stream of the other kind would be read instead of this one
+	if err := os.Remove(filepath.Join(path, stale)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		ev.Close()
+		return nil, fmt.Errorf("run directory: %w", err)
+	}
+	st, err := os.Create(filepath.Join(path, stName))
 	if err != nil {
 		ev.Close()
 		return nil, fmt.Errorf("run directory: %w", err)
 	}
+	var zw *zstd.Encoder
+	if w.zstd {
+		if zw, err = newZstdWriter(st); err != nil {
+			ev.Close()
+			st.Close()
+			return nil, fmt.Errorf("run directory: %w", err)
+		}
+	}
 	w.q = make(chan line, w.queue)
-	go w.run(ev, st)
+	go w.run(ev, st, zw)
 	return w, nil
 }
 
@@ -218,10 +240,15 @@ func (w *Dir) Close() error {
 	return w.closeErr
 }
 
-// run is the writer goroutine, owned by Close (which waits on done).
-func (w *Dir) run(evf, stf *os.File) {
+// run is the writer goroutine, owned by Close (which waits on done). zw,
+// when not nil, compresses stats lines into stf.
+func (w *Dir) run(evf, stf *os.File, zw *zstd.Encoder) {
 	defer close(w.done)
-	ev, st := bufio.NewWriterSize(evf, 64<<10), bufio.NewWriterSize(stf, 64<<10)
+	var stOut io.Writer = stf
+	if zw != nil {
+		stOut = zw
+	}
+	ev, st := bufio.NewWriterSize(evf, 64<<10), bufio.NewWriterSize(stOut, 64<<10)
 	var first error
 	keep := func(err error) {
 		if err != nil && first == nil {
@@ -231,6 +258,9 @@ func (w *Dir) run(evf, stf *os.File) {
 	flush := func() {
 		keep(ev.Flush())
 		keep(st.Flush())
+		if zw != nil {
+			keep(zw.Flush()) // ends a block: a killed run keeps what was flushed
+		}
 	}
 	tick := time.NewTicker(w.interval)
 	defer tick.Stop()
@@ -272,6 +302,9 @@ func (w *Dir) run(evf, stf *os.File) {
 		}
 	}
 	flush()
+	if zw != nil {
+		keep(zw.Close())
+	}
 	keep(evf.Sync())
 	keep(stf.Sync())
 	keep(evf.Close())

@@ -94,7 +94,7 @@ func reportCommand(env Env) *cli.Command {
 func runDirOf(path string) string {
 	if fi, err := os.Stat(path); err == nil && fi.Mode().IsRegular() {
 		switch filepath.Base(path) {
-		case reports.EventsFile, reports.StatsFile, reports.RunFile, reports.SummaryFile, reports.JUnitFile, reports.HTMLFile:
+		case reports.EventsFile, reports.StatsFile, reports.StatsFileZstd, reports.RunFile, reports.SummaryFile, reports.JUnitFile, reports.HTMLFile:
 			return filepath.Dir(path)
 		}
 	}

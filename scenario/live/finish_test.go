@@ -3,6 +3,7 @@ package live
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -19,8 +20,14 @@ import (
 // directory back would fail: no streams). With the files back, `roombot
 // report` of the directory (read once from disk) writes the same
 // summary.json, junit.xml and report.html, and re-judging gives the same
-// checks.
+// checks. The same with stats.jsonl compressed (Options.Zstd).
 func TestFinishDoesNotReread(t *testing.T) {
+	for _, zstd := range []bool{false, true} {
+		t.Run(fmt.Sprintf("zstd=%v", zstd), func(t *testing.T) { finishDoesNotReread(t, zstd) })
+	}
+}
+
+func finishDoesNotReread(t *testing.T, zstd bool) {
 	c, err := scenario.Parse("e2e.yaml", []byte(e2eScenario))
 	if err != nil {
 		t.Fatal(err)
@@ -31,6 +38,9 @@ func TestFinishDoesNotReread(t *testing.T) {
 		away = k
 	}
 	streams := []string{reports.EventsFile, reports.StatsFile}
+	if zstd {
+		streams[1] = reports.StatsFileZstd
+	}
 	move := func(from, to string) {
 		for _, f := range streams {
 			if err := os.Rename(filepath.Join(from, f), filepath.Join(to, f)); err != nil {
@@ -40,7 +50,7 @@ func TestFinishDoesNotReread(t *testing.T) {
 	}
 	beforeFinish = func(dir string) { move(dir, away) }
 	defer func() { beforeFinish = nil }()
-	o, err := Run(context.Background(), c, Options{Out: out})
+	o, err := Run(context.Background(), c, Options{Out: out, Zstd: zstd})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -49,6 +49,9 @@ type Options struct {
 	// AcceptOverload records that an overloaded generator does not make the
 	// run inconclusive (RunInfo.OverloadAccepted).
 	AcceptOverload bool
+	// Zstd writes stats.jsonl compressed, as stats.jsonl.zst
+	// (reports.WithZstd); every reader accepts either.
+	Zstd bool
 	// Dist: shards, a common start, live metrics (dist.go).
 	Dist Dist
 }
@@ -119,7 +122,11 @@ func Run(ctx context.Context, c *scenario.Config, o Options) (*Outcome, error) {
 	}
 	defer pool.Close()
 	acc := render.NewAcc() // the reports, aggregated from every line the run directory gets
-	dir, err := reports.Create(o.Out, reports.WithTee(acc))
+	dirOpts := []reports.Option{reports.WithTee(acc)}
+	if o.Zstd {
+		dirOpts = append(dirOpts, reports.WithZstd())
+	}
+	dir, err := reports.Create(o.Out, dirOpts...)
 	if err != nil {
 		return nil, fmt.Errorf("%w: run directory: %w", ErrNotCarried, err)
 	}
