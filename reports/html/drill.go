@@ -16,6 +16,7 @@ import (
 type Drill struct {
 	mu    sync.Mutex
 	max   int
+	per   int // Expect: samples expected per track (0: unknown)
 	bots  map[reports.BotKey]map[trackKey]*tacc
 	worst reports.BotKey // the kept bot that sorts last (when len(bots) == max)
 }
@@ -33,11 +34,37 @@ type tacc struct {
 	rtx                               float64
 }
 
+// newTacc is a track's figures with room for n samples of the figures a
+// track like tr has.
+func newTacc(n int, tr reports.TrackSample) *tacc {
+	if n == 0 {
+		return &tacc{}
+	}
+	f := func(has bool) []float64 {
+		if !has {
+			return nil
+		}
+		return make([]float64, 0, n)
+	}
+	rx := tr.Dir == reports.Rx
+	return &tacc{kbps: f(true), loss: f(tr.LossPct != nil), jitter: f(rx || tr.JitterMs != nil), rtt: f(tr.RTTMs != nil),
+		e2e: f(rx && tr.E2EMs != nil), fps: f(rx && tr.Kind == "video")}
+}
+
 // NewDrill returns an empty Drill for the page's MaxUsers bots.
 func NewDrill() *Drill { return newDrill(MaxUsers) }
 
 func newDrill(max int) *Drill {
 	return &Drill{max: max, bots: map[reports.BotKey]map[trackKey]*tacc{}}
+}
+
+// Expect tells dr how many samples a track will have (about the run's
+// seconds), so that each track's figures are allocated once at that size
+// instead of growing. A wrong guess costs memory or growth, never a figure.
+func (dr *Drill) Expect(samples int) {
+	dr.mu.Lock()
+	dr.per = max(0, samples)
+	dr.mu.Unlock()
 }
 
 // DrillOf is the Drill of a loaded Dataset.
@@ -71,7 +98,7 @@ func (dr *Drill) WriteSample(s reports.Sample) {
 		tk := trackKey{tr.Dir, tr.Remote, tr.Kind}
 		t := tracks[tk]
 		if t == nil {
-			t = &tacc{}
+			t = newTacc(dr.per, tr)
 			tracks[tk] = t
 		}
 		t.n++

@@ -49,6 +49,9 @@ func Render(dir string) (*summary.Summary, error) {
 // ReadAcc reads the run directory dir into a new Acc.
 func ReadAcc(dir string) (*Acc, *reports.Header, error) {
 	a := NewAcc()
+	if info, err := reports.ReadRunInfo(dir); err == nil && info.Ended.After(info.Started) {
+		a.Drill.Expect(int(info.Ended.Sub(info.Started).Seconds()) + 2) // samples are once a second
+	}
 	h, err := reports.Read(dir, a)
 	if err != nil {
 		return nil, nil, err
