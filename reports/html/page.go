@@ -100,8 +100,9 @@ func build(c *reports.Columns, dr *Drill, s *summary.Summary) *page {
 	marks := marksOf(d, a)
 	p := &page{Sum: s}
 	plots := []*plot{joinsPlot(d, a, marks)}
-	for _, f := range figures {
-		plots = append(plots, bandPlot(f, c, a, marks))
+	bands := bandPlots(c, a, marks)
+	for i, f := range figures {
+		plots = append(plots, bands[i])
 		if f.id == "fps" {
 			plots = append(plots, freezesPlot(d, c.Len(), a, marks))
 		}

@@ -78,6 +78,14 @@ var figures = []figure{
 	{"e2e", "End-to-end latency per bot", "ms", column(func(c *reports.Columns) []float64 { return c.E2E })},
 }
 
+// bandPlots are the band charts of figures, in their order, computed on
+// every core (they only read c).
+func bandPlots(c *reports.Columns, a axis, marks []mark) []*plot {
+	out := make([]*plot, len(figures))
+	reports.ParallelFor(len(figures), func(i int) { out[i] = bandPlot(figures[i], c, a, marks) })
+	return out
+}
+
 // bandPlot is a figure's p50 line over its p5–p95 band across bots, per
 // bucket, with the bucket's maximum as a line of its own: one impaired bot
 // among many is outside the band, and the max line shows it.

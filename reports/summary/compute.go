@@ -172,8 +172,17 @@ func (g *group) merged() *statsAcc {
 	return m
 }
 
-// statsResult is g's Stats; the merged figures are garbage afterwards.
-func (g *group) statsResult(c *reports.Columns) Stats { return g.merged().result(c) }
+// statsOf computes the Stats of every group, on every core: each merges its
+// own copy of its parts' figures (garbage afterwards) and only reads c.
+func statsOf(c *reports.Columns, groups []*group) map[*group]Stats {
+	res := make([]Stats, len(groups))
+	reports.ParallelFor(len(groups), func(i int) { res[i] = groups[i].merged().result(c) })
+	out := make(map[*group]Stats, len(groups))
+	for i, g := range groups {
+		out[g] = res[i]
+	}
+	return out
+}
 
 func (g *group) event(e reports.Event) {
 	g.joins.event(e)
@@ -267,9 +276,15 @@ func compute(d *reports.Dataset, a *Acc) *Summary {
 		users[uk].room = r.room
 	}
 
-	runStats := run.merged()
-	sum := &Summary{Run: runOf(d, a), Joins: run.joins.result(), Stats: runStats.result(a.cols), Writer: w}
-	impossible := runStats.impossible(a.cols)
+	var all []*group
+	for _, m := range []map[string]*group{rooms, groups, users} {
+		for _, g := range m {
+			all = append(all, g)
+		}
+	}
+	stats := statsOf(a.cols, append(all, run))
+	sum := &Summary{Run: runOf(d, a), Joins: run.joins.result(), Stats: stats[run], Writer: w}
+	impossible := run.merged().impossible(a.cols)
 	sum.Run.Users, sum.Run.Rooms = len(run.users), len(rooms)
 	sum.Events = Events{Total: len(d.Events), Errors: run.errors}
 	for c, n := range codeN {
@@ -284,16 +299,16 @@ func compute(d *reports.Dataset, a *Acc) *Summary {
 		return cmp.Or(cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Event, b.Event))
 	})
 	for name, g := range rooms {
-		sum.Rooms = append(sum.Rooms, Room{Room: name, Users: len(g.users), Joins: g.joins.result(), Errors: g.errors, Stats: g.statsResult(a.cols)})
+		sum.Rooms = append(sum.Rooms, Room{Room: name, Users: len(g.users), Joins: g.joins.result(), Errors: g.errors, Stats: stats[g]})
 	}
 	slices.SortFunc(sum.Rooms, func(a, b Room) int { return compareNatural(a.Room, b.Room) })
 	for name, g := range groups {
-		sum.Groups = append(sum.Groups, Group{Group: name, Users: len(g.users), Joins: g.joins.result(), Errors: g.errors, Stats: g.statsResult(a.cols)})
+		sum.Groups = append(sum.Groups, Group{Group: name, Users: len(g.users), Joins: g.joins.result(), Errors: g.errors, Stats: stats[g]})
 	}
 	slices.SortFunc(sum.Groups, func(a, b Group) int { return compareNatural(a.Group, b.Group) })
 	for k, g := range users {
 		sum.Users = append(sum.Users, User{Shard: g.shard, User: g.user, Room: g.room, Group: groupOf[k],
-			Joins: g.joins.result(), Errors: g.errors, Stats: g.statsResult(a.cols)})
+			Joins: g.joins.result(), Errors: g.errors, Stats: stats[g]})
 	}
 	slices.SortFunc(sum.Users, func(a, b User) int {
 		return cmp.Or(cmp.Compare(a.Shard, b.Shard), compareNatural(a.User, b.User))
