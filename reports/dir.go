@@ -3,12 +3,16 @@ package reports
 import (
 	"bufio"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/klauspost/compress/zstd"
 )
 
 // File names inside a run directory.
@@ -46,6 +50,8 @@ type Dir struct {
 	interval time.Duration
 	queue    int
 	onFlush  func() // test hook: called after each periodic flush
+	tee      Sink   // WithTee: sees every line the files get
+	zstd     bool   // WithZstd: stats.jsonl.zst
 
 	mu     sync.RWMutex // guards closed against sends on a closed q
 	closed bool
@@ -92,6 +98,19 @@ func WithQueue(n int) Option {
 	}
 }
 
+// WithTee hands every line the Dir accepts for its files to sink as well,
+// in the order they are queued, and the "dropped" event Close writes: what
+// the run aggregates live (render.Acc) is then what a later read of the
+// files gives, without reading them back. sink must be safe for concurrent
+// use; it is called with the Dir's lock held, so it sees no line after
+// Close returns.
+func WithTee(sink Sink) Option {
+	return func(w *Dir) error {
+		w.tee = sink
+		return nil
+	}
+}
+
 // Create makes the directory path (and its parents) if needed, creates (or
 // truncates) its events.jsonl and stats.jsonl, and starts the writer. The
 // caller must Close the Dir.
@@ -109,13 +128,30 @@ func Create(path string, opts ...Option) (*Dir, error) {
 	if err != nil {
 		return nil, fmt.Errorf("run directory: %w", err)
 	}
-	st, err := os.Create(filepath.Join(path, StatsFile))
+	stName, stale := StatsFile, StatsFileZstd
+	if w.zstd {
+		stName, stale = StatsFileZstd, StatsFile
+	}
+	// a stale stream of the other kind would be read instead of this one
+	if err := os.Remove(filepath.Join(path, stale)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		ev.Close()
+		return nil, fmt.Errorf("run directory: %w", err)
+	}
+	st, err := os.Create(filepath.Join(path, stName))
 	if err != nil {
 		ev.Close()
 		return nil, fmt.Errorf("run directory: %w", err)
 	}
+	var zw *zstd.Encoder
+	if w.zstd {
+		if zw, err = newZstdWriter(st); err != nil {
+			ev.Close()
+			st.Close()
+			return nil, fmt.Errorf("run directory: %w", err)
+		}
+	}
 	w.q = make(chan line, w.queue)
-	go w.run(ev, st)
+	go w.run(ev, st, zw)
 	return w, nil
 }
 
@@ -125,16 +161,23 @@ func (w *Dir) Path() string { return w.path }
 // WriteEvent queues e as one line of events.jsonl.
 func (w *Dir) WriteEvent(e Event) {
 	b, err := json.Marshal(e)
-	w.enqueue(false, b, err)
+	w.enqueue(false, b, err, func(t Sink) {
+		e.Time = e.Time.Round(0) // as read back: no monotonic reading
+		t.WriteEvent(e)
+	})
 }
 
 // WriteSample queues s as one line of stats.jsonl.
 func (w *Dir) WriteSample(s Sample) {
 	b, err := json.Marshal(s)
-	w.enqueue(true, b, err)
+	w.enqueue(true, b, err, func(t Sink) {
+		s.Time = s.Time.Round(0)
+		t.WriteSample(s)
+	})
 }
 
-func (w *Dir) enqueue(stats bool, b []byte, err error) {
+// enqueue queues b; once it is queued, tee hands the line to w.tee.
+func (w *Dir) enqueue(stats bool, b []byte, err error, tee func(Sink)) {
 	if err != nil { // e.g. a NaN figure: JSON cannot carry it
 		w.dropBad.Add(1)
 		return
@@ -148,6 +191,9 @@ func (w *Dir) enqueue(stats bool, b []byte, err error) {
 	}
 	select {
 	case w.q <- line{stats: stats, b: b}:
+		if w.tee != nil {
+			tee(w.tee)
+		}
 	default:
 		w.dropFull.Add(1)
 	}
@@ -194,10 +240,15 @@ func (w *Dir) Close() error {
 	return w.closeErr
 }
 
-// run is the writer goroutine, owned by Close (which waits on done).
-func (w *Dir) run(evf, stf *os.File) {
+// run is the writer goroutine, owned by Close (which waits on done). zw,
+// when not nil, compresses stats lines into stf.
+func (w *Dir) run(evf, stf *os.File, zw *zstd.Encoder) {
 	defer close(w.done)
-	ev, st := bufio.NewWriterSize(evf, 64<<10), bufio.NewWriterSize(stf, 64<<10)
+	var stOut io.Writer = stf
+	if zw != nil {
+		stOut = zw
+	}
+	ev, st := bufio.NewWriterSize(evf, 64<<10), bufio.NewWriterSize(stOut, 64<<10)
 	var first error
 	keep := func(err error) {
 		if err != nil && first == nil {
@@ -207,6 +258,9 @@ func (w *Dir) run(evf, stf *os.File) {
 	flush := func() {
 		keep(ev.Flush())
 		keep(st.Flush())
+		if zw != nil {
+			keep(zw.Flush()) // ends a block: a killed run keeps what was flushed
+		}
 	}
 	tick := time.NewTicker(w.interval)
 	defer tick.Stop()
@@ -236,14 +290,21 @@ func (w *Dir) run(evf, stf *os.File) {
 		}
 	}
 	if n := w.Dropped(); n > 0 {
-		b, err := json.Marshal(Event{Time: time.Now().UTC(), Kind: KindRun, Event: EvDropped, Value: float64(n),
+		e := Event{Time: time.Now().UTC(), Kind: KindRun, Event: EvDropped, Value: float64(n),
 			Message: fmt.Sprintf("run directory writer dropped %d lines: %d queue full (disk too slow), %d after close, %d not encodable",
-				n, w.dropFull.Load(), w.dropLate.Load(), w.dropBad.Load())})
+				n, w.dropFull.Load(), w.dropLate.Load(), w.dropBad.Load())}
+		b, err := json.Marshal(e)
 		keep(err)
 		_, err = ev.Write(append(b, '\n'))
 		keep(err)
+		if w.tee != nil && err == nil {
+			w.tee.WriteEvent(e)
+		}
 	}
 	flush()
+	if zw != nil {
+		keep(zw.Close())
+	}
 	keep(evf.Sync())
 	keep(stf.Sync())
 	keep(evf.Close())

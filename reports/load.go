@@ -33,6 +33,16 @@ func (d *Dataset) Runs() []RunInfo {
 	return []RunInfo{d.Info}
 }
 
+// Feed hands every event, then every sample of d to sink, in d's order.
+func (d *Dataset) Feed(sink Sink) {
+	for _, e := range d.Events {
+		sink.WriteEvent(e)
+	}
+	for _, s := range d.Samples {
+		sink.WriteSample(s)
+	}
+}
+
 // Load reads a run directory: run.json (optional: a killed run has none),
 // events.jsonl and stats.jsonl. A last line without its newline that does not
 // decode is a killed writer's partial line: it is skipped and noted. Any

@@ -169,7 +169,7 @@ func FuzzReadStream(f *testing.F) {
 	f.Add([]byte(goodEvent + "\n" + goodEvent[:30]))
 	f.Add([]byte("\n\n{}\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		note, errs := readLines(bytes.NewReader(b), "events.jsonl", false, maxLineErrors, Discard)
+		note, errs := readLines(bytes.NewReader(b), "events.jsonl", false, false, maxLineErrors, Discard)
 		for _, err := range errs {
 			var le *LineError
 			if !errors.As(err, &le) || le.Line < 1 {

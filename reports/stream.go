@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"sync"
 )
 
@@ -45,6 +46,12 @@ func Read(dir string, sink Sink) (*Header, error) {
 	for _, name := range []string{EventsFile, StatsFile} {
 		path := filepath.Join(dir, name)
 		f, err := os.Open(path)
+		compressed := false
+		if errors.Is(err, os.ErrNotExist) && name == StatsFile { // or stats.jsonl.zst
+			path = filepath.Join(dir, StatsFileZstd)
+			f, err = os.Open(path)
+			compressed = true
+		}
 		if errors.Is(err, os.ErrNotExist) {
 			continue
 		}
@@ -52,7 +59,17 @@ func Read(dir string, sink Sink) (*Header, error) {
 			return nil, fmt.Errorf("load run: %w", err)
 		}
 		found++
-		note, ferrs := readLines(f, path, name == StatsFile, maxLineErrors-len(errs), sink)
+		var r io.Reader = f
+		if compressed {
+			z, err := newZstdReader(f)
+			if err != nil {
+				f.Close()
+				return nil, fmt.Errorf("load run %s: %w", path, err)
+			}
+			defer z.Close()
+			r = z
+		}
+		note, ferrs := readLines(r, path, name == StatsFile, compressed, maxLineErrors-len(errs), sink)
 		f.Close()
 		errs = append(errs, ferrs...)
 		if note != "" {
@@ -85,7 +102,10 @@ type batch struct {
 // readLines feeds r's lines to sink in order; it returns a note for a
 // tolerated truncated last line and at most max line errors. One goroutine
 // reads, GOMAXPROCS decode, this one delivers; all are done on return.
-func readLines(r io.Reader, path string, stats bool, max int, sink Sink) (note string, errs []error) {
+//
+// A compressed stream that ends short (a killed writer: its last block
+// incomplete) is noted as a truncated line is, not an error.
+func readLines(r io.Reader, path string, stats, compressed bool, max int, sink Sink) (note string, errs []error) {
 	workers := max1(runtime.GOMAXPROCS(0))
 	jobs := make(chan *batch, workers)
 	order := make(chan *batch, 2*workers)
@@ -165,7 +185,11 @@ func readLines(r io.Reader, path string, stats bool, max int, sink Sink) (note s
 		}
 	}
 	wg.Wait()
-	if readErr != nil {
+	switch {
+	case readErr != nil && compressed && cutShort(readErr):
+		cut := fmt.Sprintf("%s: the compressed stream ends inside a block: the writer was killed; the lines before it were read", path)
+		note = strings.TrimPrefix(note+"; "+cut, "; ")
+	case readErr != nil:
 		errs = append(errs, fmt.Errorf("%s: %w", path, readErr))
 	}
 	return note, errs

@@ -14,13 +14,22 @@ import (
 	"github.com/roombot/roombot/scenario/threshold"
 )
 
-// Evaluate checks c's assertions against the events and samples of a run
-// (in memory, or loaded from a run directory with reports.Load). Each
-// expression gives one Check, in file order; its Message says what was
-// expected and what was measured. Windows are found from the run's mark
-// events, so a dataset evaluates the same way live and reloaded.
+// Evaluate checks c's assertions against the events and samples of a
+// loaded run: EvaluateColumns of its lines.
 func Evaluate(c *Config, ds *reports.Dataset) []reports.Check {
-	ev := newEvaluation(ds)
+	return EvaluateColumns(c, ds.Info, reports.ColumnsOf(ds))
+}
+
+// EvaluateColumns checks c's assertions against a run's lines, kept as
+// reports.Columns (fed live by the runner, or by reports.Read from a run
+// directory), and its info (run.json: start and end). Each expression gives
+// one Check, in file order; its Message says what was expected and what was
+// measured. Windows are found from the run's mark events, so a run
+// evaluates the same way live and reloaded. Every figure is exact: the
+// values of a metric in a window are all gathered from the columns, then
+// sorted and reduced as before.
+func EvaluateColumns(c *Config, info reports.RunInfo, cols *reports.Columns) []reports.Check {
+	ev := newEvaluation(info, cols)
 	var out []reports.Check
 	for i := range c.Assertions {
 		a := &c.Assertions[i]
@@ -53,17 +62,18 @@ func Evaluate(c *Config, ds *reports.Dataset) []reports.Check {
 	return out
 }
 
-// evaluation indexes a dataset's marks once.
+// evaluation indexes a run's marks once.
 type evaluation struct {
-	ds         *reports.Dataset
+	events     []reports.Event
+	cols       *reports.Columns
 	start, end time.Time
 	marks      map[string]time.Time
 }
 
-func newEvaluation(ds *reports.Dataset) *evaluation {
-	e := &evaluation{ds: ds, marks: map[string]time.Time{}, start: ds.Info.Started, end: ds.Info.Ended}
-	first, last := summary.Span(ds)
-	for _, x := range ds.Events {
+func newEvaluation(info reports.RunInfo, cols *reports.Columns) *evaluation {
+	e := &evaluation{events: cols.Events(), cols: cols, marks: map[string]time.Time{}, start: info.Started, end: info.Ended}
+	first, last := cols.Span()
+	for _, x := range e.events {
 		if x.Kind != reports.KindRun {
 			continue
 		}
@@ -131,7 +141,7 @@ func (e *evaluation) checkEvents(ch *reports.Check, a *AssertionConfig, users ma
 		return
 	}
 	n := 0
-	for _, x := range e.ds.Events {
+	for _, x := range e.events {
 		if !in(x.Time, from, to) || (users != nil && !users[x.User]) {
 			continue
 		}
@@ -171,7 +181,7 @@ func (e *evaluation) collect(m Metric, from, to time.Time, users map[string]bool
 		return in(t, from, to) && (users == nil || users[user])
 	}
 	events := func(match func(reports.Event) (float64, bool)) {
-		for _, x := range e.ds.Events {
+		for _, x := range e.events {
 			if keep(x.Time, x.User) {
 				if v, ok := match(x); ok {
 					vals = append(vals, v)
@@ -179,23 +189,23 @@ func (e *evaluation) collect(m Metric, from, to time.Time, users map[string]bool
 			}
 		}
 	}
-	samples := func(pick func(reports.Sample) (float64, bool)) {
-		for _, s := range e.ds.Samples {
-			if keep(s.Time, s.User) {
-				if v, ok := pick(s); ok {
-					vals = append(vals, v)
-				}
+	c := e.cols
+	inSample := func(i int) bool { return keep(c.Time(i), c.BotOf(i).User) }
+	samples := func(col []float64, measured func(i int) bool) {
+		for i := range c.Len() {
+			if inSample(i) && measured(i) {
+				vals = append(vals, col[i])
 			}
 		}
 	}
+	always := func(int) bool { return true }
+	// an optional figure a sample did not measure is reports.Absent (NaN)
+	optional := func(col []float64) func(int) bool {
+		return func(i int) bool { return !math.IsNaN(col[i]) }
+	}
+	opt := func(col []float64) { samples(col, optional(col)) }
 	named := func(name string) func(reports.Event) (float64, bool) {
 		return func(x reports.Event) (float64, bool) { return x.Value, x.Event == name }
-	}
-	ptr := func(p *float64) (float64, bool) {
-		if p == nil {
-			return 0, false
-		}
-		return *p, true
 	}
 	switch m.Name {
 	case "join_success_rate":
@@ -221,36 +231,27 @@ func (e *evaluation) collect(m Metric, from, to time.Time, users map[string]bool
 	case "action_lag":
 		events(func(x reports.Event) (float64, bool) { return x.Value, x.Kind == reports.KindAction })
 	case "bitrate_in":
-		samples(func(s reports.Sample) (float64, bool) { return s.RxKbps, true })
+		samples(c.Rx, always)
 	case "bitrate_out":
-		samples(func(s reports.Sample) (float64, bool) { return s.TxKbps, true })
+		samples(c.Tx, always)
 	case "loss":
-		samples(func(s reports.Sample) (float64, bool) { return s.RxLossPct, s.RxPackets > 0 || s.RxLost > 0 })
+		samples(c.Loss, func(i int) bool { return c.LossMeasured[i] })
 	case "jitter":
-		samples(func(s reports.Sample) (float64, bool) { return ptr(s.JitterMs) })
+		opt(c.Jitter)
 	case "rtt":
-		samples(func(s reports.Sample) (float64, bool) { return ptr(s.RTTMs) })
+		opt(c.RTT)
 	case "e2e_latency":
-		samples(func(s reports.Sample) (float64, bool) { return ptr(s.E2EMs) })
+		opt(c.E2E)
 	case "mos":
-		samples(func(s reports.Sample) (float64, bool) { return ptr(s.MOS) })
+		opt(c.MOS)
 	case "video_score":
-		samples(func(s reports.Sample) (float64, bool) { return ptr(s.VideoScore) })
+		opt(c.Video)
 	case "fps":
-		// per received video track: a bot's FPS sums its tracks
-		for _, s := range e.ds.Samples {
-			if !keep(s.Time, s.User) {
-				continue
-			}
-			n := 0
-			for _, tr := range s.Tracks {
-				if tr.Dir == reports.Rx && tr.Kind == "video" {
-					vals = append(vals, tr.FPS)
-					n++
-				}
-			}
-			if n == 0 && len(s.Tracks) == 0 && s.FPS > 0 {
-				vals = append(vals, s.FPS) // a stream without track detail
+		// per received video track (a bot's FPS sums its tracks); the
+		// bot's FPS for a stream without track detail
+		for i := range c.Len() {
+			if inSample(i) {
+				vals = append(vals, c.FPS(i)...)
 			}
 		}
 	}

@@ -94,7 +94,7 @@ func reportCommand(env Env) *cli.Command {
 func runDirOf(path string) string {
 	if fi, err := os.Stat(path); err == nil && fi.Mode().IsRegular() {
 		switch filepath.Base(path) {
-		case reports.EventsFile, reports.StatsFile, reports.RunFile, reports.SummaryFile, reports.JUnitFile, reports.HTMLFile:
+		case reports.EventsFile, reports.StatsFile, reports.StatsFileZstd, reports.RunFile, reports.SummaryFile, reports.JUnitFile, reports.HTMLFile:
 			return filepath.Dir(path)
 		}
 	}
@@ -108,12 +108,12 @@ func reassert(dir, file string) (*summary.Summary, error) {
 	if err != nil {
 		return nil, err
 	}
-	d, err := reports.Load(dir)
+	a, h, err := render.ReadAcc(dir)
 	if err != nil {
 		return nil, err
 	}
-	d.Info.Checks = scenario.Evaluate(cfg, d)
-	return render.FinishDataset(dir, d)
+	h.Info.Checks = scenario.EvaluateColumns(cfg, h.Info, a.Columns)
+	return render.FinishAcc(dir, h.Info, h.Notes, a)
 }
 
 // reportResult prints where the report is and what it says; failed

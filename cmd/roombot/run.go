@@ -45,6 +45,7 @@ func runCommand(env Env) *cli.Command {
 			&cli.BoolFlag{Name: "no-progress", Usage: "no live progress display"},
 			&cli.StringFlag{Name: "target", Usage: "KIND=URL: play against this server instead of the file's target (kinds: " + strings.Join(live.TargetKinds(), ", ") + ")"},
 			&cli.BoolFlag{Name: "accept-overload", Usage: "an overloaded load generator does not make the run inconclusive (exit 4)"},
+			&cli.BoolFlag{Name: "zstd", Usage: "write stats.jsonl compressed as stats.jsonl.zst (about 5x smaller; every reader accepts either)"},
 			cpuProfileFlag, memProfileFlag,
 		}, runDistFlags()...),
 		Action: func(c *cli.Context) error {
@@ -89,10 +90,10 @@ func runCommand(env Env) *cli.Command {
 }
 
 type runFlags struct {
-	file, out, target                         string
-	cpuProfile, memProfile                    string
-	dryRun, check, noProgress, acceptOverload bool
-	dist                                      distFlags
+	file, out, target                               string
+	cpuProfile, memProfile                          string
+	dryRun, check, noProgress, acceptOverload, zstd bool
+	dist                                            distFlags
 }
 
 // runFlagsOf reads the flags, also where they follow the scenario file
@@ -100,7 +101,7 @@ type runFlags struct {
 // `roombot run SCENARIO [--out DIR]`).
 func runFlagsOf(c *cli.Context) (runFlags, error) {
 	f := runFlags{out: c.String("out"), target: c.String("target"), dryRun: c.Bool("dry-run"), check: c.Bool("check"), noProgress: c.Bool("no-progress"),
-		acceptOverload: c.Bool("accept-overload"), dist: distFlagsOf(c), cpuProfile: c.String("cpuprofile"), memProfile: c.String("memprofile")}
+		acceptOverload: c.Bool("accept-overload"), zstd: c.Bool("zstd"), dist: distFlagsOf(c), cpuProfile: c.String("cpuprofile"), memProfile: c.String("memprofile")}
 	args := c.Args().Slice()
 	var files []string
 	for i := 0; i < len(args); i++ {
@@ -130,6 +131,8 @@ func runFlagsOf(c *cli.Context) (runFlags, error) {
 			f.noProgress = true
 		case a == "--accept-overload":
 			f.acceptOverload = true
+		case a == "--zstd":
+			f.zstd = true
 		case a == "--cpuprofile" || a == "--memprofile":
 			if i+1 >= len(args) {
 				return f, fmt.Errorf("run: %s needs a file", a)
@@ -205,7 +208,7 @@ func play(parent context.Context, env Env, cfg *scenario.Config, f runFlags, dis
 			}
 		}()
 	}
-	opts := live.Options{Out: f.out, Getenv: env.getenv, Hard: hard, AcceptOverload: f.acceptOverload, Dist: withMetricsNotice(env, dist)}
+	opts := live.Options{Out: f.out, Getenv: env.getenv, Hard: hard, AcceptOverload: f.acceptOverload, Zstd: f.zstd, Dist: withMetricsNotice(env, dist)}
 	if !f.noProgress {
 		opts.Progress, opts.TTY = env.Stderr, isTerminal(env.Stderr)
 	}

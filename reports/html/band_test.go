@@ -42,7 +42,7 @@ func TestFrameRateChartPerTrack(t *testing.T) {
 		}
 		d.Samples = append(d.Samples, smp)
 	}
-	p := bandPlot(figureByID("fps"), &d, newAxis(t0, t0.Add(11*time.Second)), nil)
+	p := bandPlot(figureByID("fps"), reports.ColumnsOf(&d), newAxis(t0, t0.Add(11*time.Second)), nil)
 	for _, name := range []string{"p50", "max"} {
 		for _, y := range layerNamed(p, name).y {
 			if y != 15 {
@@ -65,7 +65,7 @@ func TestBandChartShowsOutlier(t *testing.T) {
 			d.Samples = append(d.Samples, reports.Sample{Time: t0.Add(time.Duration(s) * time.Second), User: string(rune('a' + b)), RTTMs: &rtt})
 		}
 	}
-	p := bandPlot(figureByID("rtt"), &d, newAxis(t0, t0.Add(11*time.Second)), nil)
+	p := bandPlot(figureByID("rtt"), reports.ColumnsOf(&d), newAxis(t0, t0.Add(11*time.Second)), nil)
 	top, band := layerNamed(p, "max"), layerNamed(p, "p5–p95")
 	if len(top.y) == 0 {
 		t.Fatal("no max line")

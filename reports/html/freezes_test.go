@@ -39,7 +39,7 @@ func TestFreezesOneCount(t *testing.T) {
 	if sum.Stats.FreezeN != 3 {
 		t.Fatalf("summary counts %d freezes, want 3", sum.Stats.FreezeN)
 	}
-	pl := freezesPlot(d, newAxis(t0, at(30)), nil)
+	pl := freezesPlot(d, len(d.Samples), newAxis(t0, at(30)), nil)
 	bars := 0.0
 	for _, l := range pl.layers {
 		for _, y := range l.y {

@@ -30,7 +30,7 @@ func TestChartsShowActionsFaultsAndReadableMarks(t *testing.T) {
 		d.Samples = append(d.Samples, reports.Sample{Time: at(float64(s)), User: "a", TxKbps: 500})
 	}
 	a := newAxis(t0, at(30))
-	p := bandPlot(figures[0], d, a, marksOf(d, a))
+	p := bandPlot(figures[0], reports.ColumnsOf(d), a, marksOf(d, a))
 	p.acts = actsOf(d, a)
 	svg := p.svg()
 	if !strings.Contains(svg, `class="faultlabel"`) || !strings.Contains(svg, ">fault pause_media</text>") {

@@ -23,7 +23,7 @@ func TestChartsShowNetworkChanges(t *testing.T) {
 		d.Samples = append(d.Samples, reports.Sample{Time: at(float64(s)), User: "a", TxKbps: 500})
 	}
 	a := newAxis(t0, at(60))
-	p := bandPlot(figures[0], d, a, marksOf(d, a))
+	p := bandPlot(figures[0], reports.ColumnsOf(d), a, marksOf(d, a))
 	p.acts = actsOf(d, a)
 	svg := p.svg()
 	for _, want := range []string{"<title>network 3g: teacher</title>", "<title>network offline for 8s: 2 users</title>"} {

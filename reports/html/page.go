@@ -68,19 +68,27 @@ type errRow struct {
 	Label string
 }
 
-// Write renders d (summarized as s) as report.html to w.
+// Write renders d (summarized as s) as report.html to w: WriteColumns fed
+// d's lines.
 func Write(w io.Writer, d *reports.Dataset, s *summary.Summary) error {
-	p := build(d, s)
+	return WriteColumns(w, reports.ColumnsOf(d), DrillOf(d), s)
+}
+
+// WriteColumns renders a run's lines as report.html to w: c holds its events
+// and samples' figures, dr its listed bots' tracks, s is its summary.
+func WriteColumns(w io.Writer, c *reports.Columns, dr *Drill, s *summary.Summary) error {
+	p := build(c, dr, s)
 	if err := pageTmpl.Execute(w, p); err != nil {
 		return fmt.Errorf("report.html: %w", err)
 	}
 	return nil
 }
 
-func build(d *reports.Dataset, s *summary.Summary) *page {
+func build(c *reports.Columns, dr *Drill, s *summary.Summary) *page {
+	d := &reports.Dataset{Events: c.Events()} // the events-only parts read a Dataset of events
 	// the axis spans run.json's times and every line, so nothing is clamped
 	start, end := s.Run.Started, s.Run.Ended
-	if first, last := summary.Span(d); !first.IsZero() {
+	if first, last := c.Span(); !first.IsZero() {
 		if start.IsZero() || first.Before(start) {
 			start = first
 		}
@@ -92,10 +100,11 @@ func build(d *reports.Dataset, s *summary.Summary) *page {
 	marks := marksOf(d, a)
 	p := &page{Sum: s}
 	plots := []*plot{joinsPlot(d, a, marks)}
-	for _, f := range figures {
-		plots = append(plots, bandPlot(f, d, a, marks))
+	bands := bandPlots(c, a, marks)
+	for i, f := range figures {
+		plots = append(plots, bands[i])
 		if f.id == "fps" {
-			plots = append(plots, freezesPlot(d, a, marks))
+			plots = append(plots, freezesPlot(d, c.Len(), a, marks))
 		}
 	}
 	plots = append(plots, healthPlots(d, a, marks)...)
@@ -115,7 +124,7 @@ func build(d *reports.Dataset, s *summary.Summary) *page {
 	p.Rooms, p.RoomsNote = capRows(s.Rooms, MaxRooms, "rooms")
 	p.Users, p.UsersNote = capRows(s.Users, MaxUsers, "bots")
 	p.Groups = s.Groups
-	p.Details = userDetails(d, a, p.Users)
+	p.Details = userDetails(d, dr, a, p.Users)
 	p.Outliers = outliers(s.Users)
 	n := 0
 	for _, e := range d.Events {

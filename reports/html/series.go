@@ -43,65 +43,79 @@ func (a axis) x(i int) float64 { return float64(i) * a.step }
 // seconds from the run's start to t.
 func (a axis) sec(t time.Time) float64 { return t.Sub(a.start).Seconds() }
 
-// figure extracts one measured figure from a Sample: each calls add for
-// every value the sample measured (none: not measured; one per track for a
-// per-track figure).
+// figure extracts one measured figure from the samples' columns: each
+// calls add for every value sample i measured (none: not measured; one per
+// track for a per-track figure).
 type figure struct {
 	id, title, unit string
-	each            func(s reports.Sample, add func(float64))
+	each            func(c *reports.Columns, i int, add func(float64))
 }
 
-func always(f func(reports.Sample) float64) func(reports.Sample, func(float64)) {
-	return func(s reports.Sample, add func(float64)) { add(f(s)) }
-}
-
-func opt(f func(reports.Sample) *float64) func(reports.Sample, func(float64)) {
-	return func(s reports.Sample, add func(float64)) {
-		if p := f(s); p != nil {
-			add(*p)
-		}
-	}
+// column adds a column's value (a NaN, reports.Absent, is dropped by the
+// band).
+func column(col func(*reports.Columns) []float64) func(*reports.Columns, int, func(float64)) {
+	return func(c *reports.Columns, i int, add func(float64)) { add(col(c)[i]) }
 }
 
 // videoTrackFPS is the frame rate of each received video track, as the
 // fps assertion and summary.json measure it: a bot's FPS sums its tracks
 // (three 15 fps streams are 45), which depends on the room's size. A
 // sample without track figures keeps its bot-level figure.
-func videoTrackFPS(s reports.Sample, add func(float64)) {
-	if len(s.Tracks) == 0 {
-		if s.FPS > 0 {
-			add(s.FPS)
-		}
-		return
-	}
-	for _, tr := range s.Tracks {
-		if tr.Dir == reports.Rx && tr.Kind == "video" {
-			add(tr.FPS)
-		}
+func videoTrackFPS(c *reports.Columns, i int, add func(float64)) {
+	for _, v := range c.FPS(i) {
+		add(v)
 	}
 }
 
 // figures are the band charts, in page order.
 var figures = []figure{
-	{"tx", "Bitrate out (sent) per bot", "kbps", always(func(s reports.Sample) float64 { return s.TxKbps })},
-	{"rx", "Bitrate in (received) per bot", "kbps", always(func(s reports.Sample) float64 { return s.RxKbps })},
-	{"loss", "Receive loss per bot", "%", always(func(s reports.Sample) float64 { return s.RxLossPct })},
-	{"jitter", "Jitter per bot", "ms", opt(func(s reports.Sample) *float64 { return s.JitterMs })},
-	{"rtt", "RTT per bot", "ms", opt(func(s reports.Sample) *float64 { return s.RTTMs })},
+	{"tx", "Bitrate out (sent) per bot", "kbps", column(func(c *reports.Columns) []float64 { return c.Tx })},
+	{"rx", "Bitrate in (received) per bot", "kbps", column(func(c *reports.Columns) []float64 { return c.Rx })},
+	{"loss", "Receive loss per bot", "%", column(func(c *reports.Columns) []float64 { return c.Loss })},
+	{"jitter", "Jitter per bot", "ms", column(func(c *reports.Columns) []float64 { return c.Jitter })},
+	{"rtt", "RTT per bot", "ms", column(func(c *reports.Columns) []float64 { return c.RTT })},
 	{"fps", "Received video frame rate per track", "fps", videoTrackFPS},
-	{"e2e", "End-to-end latency per bot", "ms", opt(func(s reports.Sample) *float64 { return s.E2EMs })},
+	{"e2e", "End-to-end latency per bot", "ms", column(func(c *reports.Columns) []float64 { return c.E2E })},
+}
+
+// bandPlots are the band charts of figures, in their order, computed on
+// every core (they only read c).
+func bandPlots(c *reports.Columns, a axis, marks []mark) []*plot {
+	out := make([]*plot, len(figures))
+	reports.ParallelFor(len(figures), func(i int) { out[i] = bandPlot(figures[i], c, a, marks) })
+	return out
 }
 
 // bandPlot is a figure's p50 line over its p5–p95 band across bots, per
 // bucket, with the bucket's maximum as a line of its own: one impaired bot
 // among many is outside the band, and the max line shows it.
-func bandPlot(f figure, d *reports.Dataset, a axis, marks []mark) *plot {
-	per := make([][]float64, a.n)
-	for _, s := range d.Samples {
-		i := a.bucket(s.Time)
-		f.each(s, func(v float64) {
+func bandPlot(f figure, c *reports.Columns, a axis, marks []mark) *plot {
+	// two passes: count each bucket's values, then fill one array cut
+	// into the buckets (no slice grows: the run's values are held once)
+	buckets := make([]int32, c.Len())
+	count := make([]int, a.n+1)
+	for i := range c.Len() {
+		b := a.bucket(c.Time(i))
+		buckets[i] = int32(b)
+		f.each(c, i, func(v float64) {
 			if !math.IsNaN(v) {
-				per[i] = append(per[i], v)
+				count[b+1]++
+			}
+		})
+	}
+	for b := range a.n {
+		count[b+1] += count[b]
+	}
+	all := make([]float64, count[a.n])
+	per := make([][]float64, a.n)
+	for b := range a.n {
+		per[b] = all[count[b]:count[b]:count[b+1]]
+	}
+	for i := range c.Len() {
+		b := buckets[i]
+		f.each(c, i, func(v float64) {
+			if !math.IsNaN(v) {
+				per[b] = append(per[b], v)
 			}
 		})
 	}
@@ -163,9 +177,9 @@ func joinsPlot(d *reports.Dataset, a axis, marks []mark) *plot {
 // events (summary.IsFreeze, the count of the totals and the assertions), at
 // the time the freeze began. A run with samples measured freezes even if
 // none happened.
-func freezesPlot(d *reports.Dataset, a axis, marks []mark) *plot {
+func freezesPlot(d *reports.Dataset, samples int, a axis, marks []mark) *plot {
 	n := make([]float64, a.n)
-	seen := len(d.Samples) > 0
+	seen := samples > 0
 	for _, e := range d.Events {
 		if summary.IsFreeze(e) {
 			n[a.bucket(e.Time)]++

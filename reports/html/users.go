@@ -54,8 +54,9 @@ func userAnchor(shard, user string) string {
 	return "user-" + user
 }
 
-// userDetails builds the drill-down of every listed bot.
-func userDetails(d *reports.Dataset, a axis, users []summary.User) []userDetail {
+// userDetails builds the drill-down of every listed bot from d's events
+// and the tracks dr kept.
+func userDetails(d *reports.Dataset, dr *Drill, a axis, users []summary.User) []userDetail {
 	type key struct{ shard, user string }
 	idx := map[key]int{}
 	out := make([]userDetail, len(users))
@@ -68,40 +69,13 @@ func userDetails(d *reports.Dataset, a axis, users []summary.User) []userDetail 
 		dir          reports.Direction
 		remote, kind string
 	}
-	type tacc struct {
-		n                                 int
-		kbps, loss, jitter, rtt, fps, e2e []float64
-		rtx                               float64
-	}
 	tracks := map[tkey]*tacc{}
 	var order []tkey
-	for _, s := range d.Samples {
-		i, ok := idx[key{s.Shard, s.User}]
-		if !ok {
-			continue
-		}
-		for _, tr := range s.Tracks {
-			k := tkey{i, tr.Dir, tr.Remote, tr.Kind}
-			t := tracks[k]
-			if t == nil {
-				t = &tacc{}
-				tracks[k] = t
-				order = append(order, k)
-			}
-			t.n++
-			t.kbps = append(t.kbps, tr.Kbps)
-			t.rtx += tr.RetransmittedKbps
-			for _, p := range []struct {
-				v   *float64
-				dst *[]float64
-			}{{tr.LossPct, &t.loss}, {tr.JitterMs, &t.jitter}, {tr.RTTMs, &t.rtt}, {tr.E2EMs, &t.e2e}} {
-				if p.v != nil {
-					*p.dst = append(*p.dst, *p.v)
-				}
-			}
-			if tr.Dir == reports.Rx && tr.Kind == "video" {
-				t.fps = append(t.fps, tr.FPS)
-			}
+	for i, u := range users {
+		for k, t := range dr.tracksOf(reports.BotKey{Shard: u.Shard, User: u.User}) {
+			tk := tkey{i, k.dir, k.remote, k.kind}
+			tracks[tk] = t
+			order = append(order, tk)
 		}
 	}
 	freezes := map[tkey]int{}

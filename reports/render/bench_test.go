@@ -1,11 +1,15 @@
 package render
 
 import (
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
 	"testing"
+
+	"github.com/klauspost/compress/zstd"
 
 	"github.com/roombot/roombot/reports"
 	"github.com/roombot/roombot/reports/synth"
@@ -19,14 +23,20 @@ import (
 // directory between invocations (it is generated once per path).
 //
 //	go test -run '^$' -bench 'BenchmarkRender/bots=1000' -benchtime 1x ./reports/render/
+//
+// SYNTH_ZSTD=1 renders the same run with its stats as stats.jsonl.zst
+// (reports.WithZstd's format; compressed once, kept beside the plain one).
 func BenchmarkRender(b *testing.B) {
 	for _, r := range []synth.Run{{Bots: 100, Seconds: 60, RoomSize: 6, Seed: 1}, {Bots: 1000, Seconds: 600, RoomSize: 6, Seed: 1}} {
 		b.Run(fmt.Sprintf("bots=%d,s=%d", r.Bots, r.Seconds), func(b *testing.B) {
 			if r.Bots*r.Seconds > 100_000 && testing.Short() {
 				b.Skip("large synthetic run skipped with -short")
 			}
-			dir := synthDir(b, r)
-			st, err := os.Stat(filepath.Join(dir, reports.StatsFile))
+			dir, stats := synthDir(b, r), reports.StatsFile
+			if os.Getenv("SYNTH_ZSTD") != "" {
+				dir, stats = zstdDir(b, dir), reports.StatsFileZstd
+			}
+			st, err := os.Stat(filepath.Join(dir, stats))
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -54,6 +64,48 @@ func BenchmarkRender(b *testing.B) {
 			b.ReportMetric(float64(st.Size())/1e6, "stats-MB")
 		})
 	}
+}
+
+// zstdDir is a copy of the run directory dir with stats.jsonl compressed
+// (made once, beside dir).
+func zstdDir(b *testing.B, dir string) string {
+	b.Helper()
+	out := dir + "-zst"
+	if _, err := os.Stat(filepath.Join(out, ".done")); err == nil {
+		return out
+	}
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		b.Fatal(err)
+	}
+	for _, f := range []string{reports.RunFile, reports.EventsFile} {
+		data, err := os.ReadFile(filepath.Join(dir, f))
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(out, f), data, 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+	in, err := os.Open(filepath.Join(dir, reports.StatsFile))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer in.Close()
+	f, err := os.Create(filepath.Join(out, reports.StatsFileZstd))
+	if err != nil {
+		b.Fatal(err)
+	}
+	z, err := zstd.NewWriter(f, zstd.WithEncoderLevel(zstd.SpeedDefault))
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := io.Copy(z, in); err != nil {
+		b.Fatal(err)
+	}
+	if err := errors.Join(z.Close(), f.Close(), os.WriteFile(filepath.Join(out, ".done"), nil, 0o644)); err != nil {
+		b.Fatal(err)
+	}
+	return out
 }
 
 // synthDir is a generated run directory for r: under $SYNTH_DIR (kept,

@@ -31,38 +31,68 @@ func Merge(out string, dirs ...string) (*summary.Summary, error) {
 	if err != nil {
 		return nil, fmt.Errorf("merge: %w", err)
 	}
-	var sets []*reports.Dataset
-	for _, dir := range dirs {
+	infos := make([]reports.RunInfo, len(dirs))
+	for i, dir := range dirs {
 		if a, err := filepath.Abs(dir); err == nil && a == absOut {
 			return nil, fmt.Errorf("%w: output %s is one of the inputs", ErrMergeInput, out)
 		}
-		d, err := reports.Load(dir)
-		if err != nil {
+		ri, err := reports.ReadRunInfo(dir)
+		switch {
+		case errors.Is(err, os.ErrNotExist): // as Read names a run without run.json
+			infos[i] = reports.RunInfo{Name: filepath.Base(filepath.Clean(dir)), Incomplete: true}
+		case err != nil:
 			return nil, fmt.Errorf("merge: %w", err)
+		default:
+			infos[i] = *ri
 		}
-		sets = append(sets, d)
 	}
-	info, merged := mergeInfo(sets, dirs)
+	info, shardOf := mergeInfo(infos, dirs)
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return nil, fmt.Errorf("merge: %w", err)
 	}
-	if err := writeLines(filepath.Join(out, reports.EventsFile), merged.Events); err != nil {
+	ev, err := newLineWriter(filepath.Join(out, reports.EventsFile))
+	if err != nil {
 		return nil, err
 	}
-	if err := writeLines(filepath.Join(out, reports.StatsFile), merged.Samples); err != nil {
+	st, err := newLineWriter(filepath.Join(out, reports.StatsFile))
+	if err != nil {
+		ev.close()
 		return nil, err
 	}
-	if err := reports.WriteRunInfo(out, info); err != nil {
+	// one pass per input: each line marked with its shard goes to out's
+	// files and to the accumulators, which render out without reading it
+	acc := NewAcc()
+	for i, dir := range dirs {
+		rename := shardOf[i]
+		_, err := reports.Read(dir, reports.SinkFunc{
+			Event: func(e reports.Event) {
+				e.Shard = rename(e.Shard)
+				ev.put(e)
+				acc.WriteEvent(e)
+			},
+			Sample: func(s reports.Sample) {
+				s.Shard = rename(s.Shard)
+				st.put(s)
+				acc.WriteSample(s)
+			},
+		})
+		if err != nil {
+			ev.close()
+			st.close()
+			return nil, fmt.Errorf("merge: %w", err)
+		}
+	}
+	if err := errors.Join(ev.close(), st.close()); err != nil {
 		return nil, err
 	}
-	return Render(out)
+	return FinishAcc(out, info, nil, acc)
 }
 
-// mergeInfo names the shards, marks every line with its shard and builds
-// the merged RunInfo.
-func mergeInfo(sets []*reports.Dataset, dirs []string) (reports.RunInfo, *reports.Dataset) {
+// mergeInfo names the shards and builds the merged RunInfo of the inputs'
+// infos; shardOf[i] maps a line's shard in input i to its merged name.
+func mergeInfo(infos []reports.RunInfo, dirs []string) (reports.RunInfo, []func(string) string) {
 	var info reports.RunInfo
-	merged := &reports.Dataset{}
+	shardOf := make([]func(string) string, len(infos))
 	used := map[string]bool{}
 	unique := func(name string) string {
 		n := name
@@ -72,35 +102,21 @@ func mergeInfo(sets []*reports.Dataset, dirs []string) (reports.RunInfo, *report
 		used[n] = true
 		return n
 	}
-	for i, d := range sets {
-		if len(d.Info.Shards) > 0 { // an already merged run: keep its shards and line marks
+	for i, d := range infos {
+		if len(d.Shards) > 0 { // an already merged run: keep its shards and line marks
 			rename := map[string]string{}
-			for _, s := range d.Info.Shards {
+			for _, s := range d.Shards {
 				old := s.Shard
 				s.Shard = unique(old)
 				rename[old] = s.Shard
 				info.Shards = append(info.Shards, s)
 			}
-			for _, e := range d.Events {
-				e.Shard = rename[e.Shard]
-				merged.Events = append(merged.Events, e)
-			}
-			for _, s := range d.Samples {
-				s.Shard = rename[s.Shard]
-				merged.Samples = append(merged.Samples, s)
-			}
+			shardOf[i] = func(old string) string { return rename[old] }
 			continue
 		}
-		r := d.Info
+		r := d
 		r.Shard = unique(firstOf(r.Shard, r.Name, filepath.Base(filepath.Clean(dirs[i]))))
-		for _, e := range d.Events {
-			e.Shard = r.Shard
-			merged.Events = append(merged.Events, e)
-		}
-		for _, s := range d.Samples {
-			s.Shard = r.Shard
-			merged.Samples = append(merged.Samples, s)
-		}
+		shardOf[i] = func(string) string { return r.Shard }
 		info.Shards = append(info.Shards, r)
 	}
 	var names, scen, targets, errs []string
@@ -130,7 +146,7 @@ func mergeInfo(sets []*reports.Dataset, dirs []string) (reports.RunInfo, *report
 	info.Error = strings.Join(errs, "; ")
 	// run.json's Health is the worst of the shards', as the summary computes it.
 	info.Health = summary.Compute(&reports.Dataset{Info: info}).Health.Health
-	return info, merged
+	return info, shardOf
 }
 
 func appendNew(list []string, s string) []string {
@@ -159,23 +175,36 @@ func firstOf(s ...string) string {
 	return "run"
 }
 
-// writeLines writes one JSON line per value to path (created or truncated).
-func writeLines[T any](path string, lines []T) error {
+// lineWriter writes one JSON line per value to a file (created or
+// truncated); the first error is kept and returned by close.
+type lineWriter struct {
+	path string
+	f    *os.File
+	w    *bufio.Writer
+	enc  *json.Encoder
+	err  error
+}
+
+func newLineWriter(path string) (*lineWriter, error) {
 	f, err := os.Create(path)
 	if err != nil {
-		return fmt.Errorf("merge: %w", err)
+		return nil, fmt.Errorf("merge: %w", err)
 	}
 	w := bufio.NewWriterSize(f, 256<<10)
 	enc := json.NewEncoder(w) // Encode appends the newline
 	enc.SetEscapeHTML(false)
-	for _, l := range lines {
-		if err := enc.Encode(l); err != nil {
-			f.Close()
-			return fmt.Errorf("merge %s: %w", path, err)
-		}
+	return &lineWriter{path: path, f: f, w: w, enc: enc}, nil
+}
+
+func (l *lineWriter) put(v any) {
+	if l.err == nil {
+		l.err = l.enc.Encode(v)
 	}
-	if err := errors.Join(w.Flush(), f.Close()); err != nil {
-		return fmt.Errorf("merge %s: %w", path, err)
+}
+
+func (l *lineWriter) close() error {
+	if err := errors.Join(l.err, l.w.Flush(), l.f.Close()); err != nil {
+		return fmt.Errorf("merge %s: %w", l.path, err)
 	}
 	return nil
 }

@@ -92,17 +92,17 @@ func TestFinishAndRender(t *testing.T) {
 	if !bytes.Contains(first[reports.HTMLFile], []byte("roombot report: smoke")) {
 		t.Fatal("report.html lacks the run name")
 	}
-	// FinishDataset from the loaded dataset gives the same bytes
+	// Write from the loaded dataset gives the same bytes
 	d, err := reports.Load(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := FinishDataset(dir, d); err != nil {
+	if _, err := Write(dir, d); err != nil {
 		t.Fatal(err)
 	}
 	for f, b := range read() {
 		if !bytes.Equal(b, first[f]) {
-			t.Errorf("%s differs after FinishDataset", f)
+			t.Errorf("%s differs after Write", f)
 		}
 	}
 	// re-rendering from the files gives the same bytes

@@ -2,7 +2,6 @@ package summary
 
 import (
 	"reflect"
-	"sort"
 	"sync"
 	"time"
 	"unsafe"
@@ -12,15 +11,16 @@ import (
 
 // Acc is summary.json computed as a run goes: a reports.Sink fed every
 // Event and Sample once (live by the runner, or by reports.Read from a run
-// directory), holding the run's events and, per bot and room, the measured
-// figures each Dist needs, but no Sample and no track. Summary gives what
-// Compute gives for the same lines, whatever order they came in: within a
-// bot's lines of equal time, the order they were written.
+// directory), holding the run's events and samples' figures in a
+// reports.Columns (shared with the other reports: Columns) and, per bot and
+// room, its counters and which samples are its; no Sample and no track.
+// Summary gives what Compute gives for the same lines, whatever order they
+// came in: within a bot's lines of equal time, the order they were written.
 //
 // Acc is safe for concurrent use.
 type Acc struct {
 	mu       sync.Mutex
-	events   []reports.Event
+	cols     *reports.Columns
 	parts    map[partKey]*statsAcc
 	lastRoom map[string]roomAt // userKey → the room of its latest sample that had one
 	samples  int
@@ -61,15 +61,15 @@ func (s span) widen(first, last time.Time) (time.Time, time.Time) {
 
 // NewAcc returns an empty Acc.
 func NewAcc() *Acc {
-	return &Acc{parts: map[partKey]*statsAcc{}, lastRoom: map[string]roomAt{}}
+	return &Acc{cols: reports.NewColumns(), parts: map[partKey]*statsAcc{}, lastRoom: map[string]roomAt{}}
 }
 
+// Columns is where a keeps the lines' events and figures: the HTML report
+// and the assertions read the same.
+func (a *Acc) Columns() *reports.Columns { return a.cols }
+
 // WriteEvent keeps e (events are few; the summary needs them in time order).
-func (a *Acc) WriteEvent(e reports.Event) {
-	a.mu.Lock()
-	a.events = append(a.events, e)
-	a.mu.Unlock()
-}
+func (a *Acc) WriteEvent(e reports.Event) { a.cols.WriteEvent(e) }
 
 // WriteSample adds s's figures to its bot's part; s is not retained.
 func (a *Acc) WriteSample(s reports.Sample) {
@@ -81,7 +81,7 @@ func (a *Acc) WriteSample(s reports.Sample) {
 		p = &statsAcc{}
 		a.parts[k] = p
 	}
-	p.sample(s)
+	p.sample(int32(a.cols.Append(s)), s)
 	a.samples++
 	a.span.see(s.Time)
 	if s.Room != "" {
@@ -97,21 +97,21 @@ func (a *Acc) WriteSample(s reports.Sample) {
 func (a *Acc) Summary(info reports.RunInfo, notes []string) *Summary {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	events := make([]reports.Event, len(a.events))
-	copy(events, a.events)
-	sort.SliceStable(events, func(i, j int) bool { return events[i].Time.Before(events[j].Time) })
-	return compute(&reports.Dataset{Info: info, Notes: notes, Events: events}, a)
+	return compute(&reports.Dataset{Info: info, Notes: notes, Events: a.cols.Events()}, a)
 }
 
 // mergeInto adds every part to run and to the user, room (nil: none) and
-// group (nil: none) that groupsOf names for it.
+// group (nil: none) that groupsOf names for it. The parts' values are not
+// copied here: each group's are merged when its Stats are computed, and
+// dropped after (group.statsResult), so no more than one group's copy is
+// held at a time.
 func (a *Acc) mergeInto(run *group, groupsOf func(partKey) (user, room, grp *group)) {
 	for k, p := range a.parts {
 		uk := userKey(k.shard, k.user)
 		u, r, g := groupsOf(k)
 		for _, dst := range []*group{run, u, r, g} {
 			if dst != nil {
-				dst.stats.merge(p)
+				dst.parts = append(dst.parts, p)
 				dst.users[uk] = true
 			}
 		}
@@ -130,6 +130,8 @@ func (a *statsAcc) merge(o *statsAcc) {
 		switch av.Field(i).Type() {
 		case valuesType:
 			*(*values)(dst) = append(*(*values)(dst), *(*values)(src)...)
+		case indexType:
+			*(*index)(dst) = append(*(*index)(dst), *(*index)(src)...)
 		case intType:
 			*(*int)(dst) += *(*int)(src)
 		case int64Type:
@@ -140,6 +142,7 @@ func (a *statsAcc) merge(o *statsAcc) {
 
 var (
 	valuesType = reflect.TypeFor[values]()
+	indexType  = reflect.TypeFor[index]()
 	intType    = reflect.TypeFor[int]()
 	int64Type  = reflect.TypeFor[int64]()
 )

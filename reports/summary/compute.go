@@ -3,6 +3,7 @@ package summary
 import (
 	"cmp"
 	"fmt"
+	"math"
 	"slices"
 
 	"github.com/roombot/roombot/codes"
@@ -37,45 +38,24 @@ func (a *joinAcc) result() Joins {
 	return j
 }
 
-// statsAcc accumulates sample figures.
+// statsAcc accumulates sample figures: counters, and which samples of the
+// Acc's Columns are its (their values are read from there when a Dist is
+// computed), and the figures of freeze events.
 type statsAcc struct {
 	n                                                int
-	tx, rx, loss, jitter, rtt, fps, e2e, mos, video  values
-	freezes, freezeMs, freezeDur                     values
+	idx                                              index // samples in the Columns
+	freezeDur                                        values
 	freezeN, freezeEnds                              int // freeze_start and freeze_end events
 	txPk, rxPk, lost, nacks, plis, firs, undecodable int64
 	expected, repaired, txRtx                        int64
 }
 
-func (a *statsAcc) sample(s reports.Sample) {
+// index lists samples by their index in a reports.Columns.
+type index []int32
+
+func (a *statsAcc) sample(i int32, s reports.Sample) {
 	a.n++
-	a.tx.add(s.TxKbps)
-	a.rx.add(s.RxKbps)
-	// Loss is a figure only where something was expected: a sample with
-	// nothing received and nothing lost would dilute it with zeros.
-	if s.RxPackets > 0 || s.RxLost > 0 {
-		a.loss.add(s.RxLossPct)
-	}
-	a.jitter.addPtr(s.JitterMs)
-	a.rtt.addPtr(s.RTTMs)
-	// Frame rate per received video track, as assertions measure it (a
-	// bot's FPS sums its tracks, which depends on the room's size). A
-	// sample written without track figures keeps its bot-level figure.
-	if len(s.Tracks) == 0 {
-		if s.FPS > 0 {
-			a.fps.add(s.FPS)
-		}
-	}
-	for _, tr := range s.Tracks {
-		if tr.Dir == reports.Rx && tr.Kind == "video" {
-			a.fps.add(tr.FPS)
-		}
-	}
-	a.e2e.addPtr(s.E2EMs)
-	a.mos.addPtr(s.MOS)
-	a.video.addPtr(s.VideoScore)
-	a.freezes.add(float64(s.Freezes))
-	a.freezeMs.add(s.FreezeMs)
+	a.idx = append(a.idx, i)
 	a.txPk += int64(s.TxPackets)
 	a.rxPk += int64(s.RxPackets)
 	a.lost += s.RxLost
@@ -88,6 +68,60 @@ func (a *statsAcc) sample(s reports.Sample) {
 	a.firs += int64(s.FIRs)
 }
 
+// sampleFigure reads one figure of sample i from the Columns: add is called
+// for each value it measured.
+type sampleFigure func(c *reports.Columns, i int32, add func(float64))
+
+func col(get func(*reports.Columns) []float64) sampleFigure {
+	return func(c *reports.Columns, i int32, add func(float64)) { add(get(c)[i]) }
+}
+
+// The sample figures of Stats. Loss is a figure only where something was
+// expected: a sample with nothing received and nothing lost would dilute it
+// with zeros. Frame rate is per received video track, as assertions measure
+// it (a bot's FPS sums its tracks, which depends on the room's size); a
+// sample written without track figures keeps its bot-level figure. An
+// optional figure not measured is reports.Absent (NaN), which NewDist drops.
+var (
+	figTx   = col(func(c *reports.Columns) []float64 { return c.Tx })
+	figRx   = col(func(c *reports.Columns) []float64 { return c.Rx })
+	figLoss = sampleFigure(func(c *reports.Columns, i int32, add func(float64)) {
+		if c.LossMeasured[i] {
+			add(c.Loss[i])
+		}
+	})
+	figJitter   = col(func(c *reports.Columns) []float64 { return c.Jitter })
+	figRTT      = col(func(c *reports.Columns) []float64 { return c.RTT })
+	figE2E      = col(func(c *reports.Columns) []float64 { return c.E2E })
+	figMOS      = col(func(c *reports.Columns) []float64 { return c.MOS })
+	figVideo    = col(func(c *reports.Columns) []float64 { return c.Video })
+	figFreezes  = col(func(c *reports.Columns) []float64 { return c.Freezes })
+	figFreezeMs = col(func(c *reports.Columns) []float64 { return c.FreezeMs })
+	figFPS      = sampleFigure(func(c *reports.Columns, i int32, add func(float64)) {
+		for _, v := range c.FPS(int(i)) {
+			add(v)
+		}
+	})
+)
+
+// values of figure f over a's samples, newly allocated; absent ones (NaN)
+// are left out.
+func (a *statsAcc) values(c *reports.Columns, f sampleFigure) values {
+	v := make(values, 0, len(a.idx))
+	add := func(x float64) {
+		if !math.IsNaN(x) {
+			v = append(v, x)
+		}
+	}
+	for _, i := range a.idx {
+		f(c, i, add)
+	}
+	return v
+}
+
+// dist is the Dist of figure f over a's samples.
+func (a *statsAcc) dist(c *reports.Columns, f sampleFigure) Dist { return newDistOwned(a.values(c, f)) }
+
 func (a *statsAcc) event(e reports.Event) {
 	if IsFreeze(e) {
 		a.freezeN++
@@ -98,10 +132,10 @@ func (a *statsAcc) event(e reports.Event) {
 	}
 }
 
-func (a *statsAcc) result() Stats {
-	s := Stats{Samples: a.n, TxKbps: NewDist(a.tx), RxKbps: NewDist(a.rx), LossPct: NewDist(a.loss),
-		JitterMs: NewDist(a.jitter), RTTMs: NewDist(a.rtt), FPS: NewDist(a.fps), E2EMs: NewDist(a.e2e), MOS: NewDist(a.mos), VideoScore: NewDist(a.video),
-		Freezes: NewDist(a.freezes), FreezeMs: NewDist(a.freezeMs), FreezeDur: NewDist(a.freezeDur), FreezeN: a.freezeN,
+func (a *statsAcc) result(c *reports.Columns) Stats {
+	s := Stats{Samples: a.n, TxKbps: a.dist(c, figTx), RxKbps: a.dist(c, figRx), LossPct: a.dist(c, figLoss),
+		JitterMs: a.dist(c, figJitter), RTTMs: a.dist(c, figRTT), FPS: a.dist(c, figFPS), E2EMs: a.dist(c, figE2E), MOS: a.dist(c, figMOS), VideoScore: a.dist(c, figVideo),
+		Freezes: a.dist(c, figFreezes), FreezeMs: a.dist(c, figFreezeMs), FreezeDur: NewDist(a.freezeDur), FreezeN: a.freezeN,
 		FreezesUnended: max(a.freezeN-a.freezeEnds, 0),
 		TxPackets:      a.txPk, RxPackets: a.rxPk, RxLost: a.lost, NACKs: a.nacks, PLIs: a.plis, FIRs: a.firs, Undecodable: a.undecodable,
 		RxExpected: a.expected, RxRepaired: a.repaired, TxRetransmitted: a.txRtx}
@@ -117,7 +151,8 @@ func (a *statsAcc) result() Stats {
 // group is the figures of the run, one room or one user.
 type group struct {
 	joins  joinAcc
-	stats  statsAcc
+	stats  statsAcc    // from events (freezes)
+	parts  []*statsAcc // the samples' figures of its bots' parts (Acc)
 	errors int
 	users  map[string]bool
 	shard  string
@@ -126,6 +161,28 @@ type group struct {
 }
 
 func newGroup() *group { return &group{users: map[string]bool{}} }
+
+// merged is g's events' and parts' figures together, in a new statsAcc.
+func (g *group) merged() *statsAcc {
+	m := &statsAcc{}
+	m.merge(&g.stats)
+	for _, p := range g.parts {
+		m.merge(p)
+	}
+	return m
+}
+
+// statsOf computes the Stats of every group, on every core: each merges its
+// own copy of its parts' figures (garbage afterwards) and only reads c.
+func statsOf(c *reports.Columns, groups []*group) map[*group]Stats {
+	res := make([]Stats, len(groups))
+	reports.ParallelFor(len(groups), func(i int) { res[i] = groups[i].merged().result(c) })
+	out := make(map[*group]Stats, len(groups))
+	for i, g := range groups {
+		out[g] = res[i]
+	}
+	return out
+}
 
 func (g *group) event(e reports.Event) {
 	g.joins.event(e)
@@ -146,7 +203,7 @@ func Compute(d *reports.Dataset) *Summary {
 	for _, s := range d.Samples {
 		a.WriteSample(s)
 	}
-	return compute(d, a)
+	return compute(d, a) // d.Events, as given
 }
 
 // compute summarizes d's Info, Notes and Events (in time order) with the
@@ -219,7 +276,15 @@ func compute(d *reports.Dataset, a *Acc) *Summary {
 		users[uk].room = r.room
 	}
 
-	sum := &Summary{Run: runOf(d, a), Joins: run.joins.result(), Stats: run.stats.result(), Writer: w}
+	var all []*group
+	for _, m := range []map[string]*group{rooms, groups, users} {
+		for _, g := range m {
+			all = append(all, g)
+		}
+	}
+	stats := statsOf(a.cols, append(all, run))
+	sum := &Summary{Run: runOf(d, a), Joins: run.joins.result(), Stats: stats[run], Writer: w}
+	impossible := run.merged().impossible(a.cols)
 	sum.Run.Users, sum.Run.Rooms = len(run.users), len(rooms)
 	sum.Events = Events{Total: len(d.Events), Errors: run.errors}
 	for c, n := range codeN {
@@ -234,16 +299,16 @@ func compute(d *reports.Dataset, a *Acc) *Summary {
 		return cmp.Or(cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Event, b.Event))
 	})
 	for name, g := range rooms {
-		sum.Rooms = append(sum.Rooms, Room{Room: name, Users: len(g.users), Joins: g.joins.result(), Errors: g.errors, Stats: g.stats.result()})
+		sum.Rooms = append(sum.Rooms, Room{Room: name, Users: len(g.users), Joins: g.joins.result(), Errors: g.errors, Stats: stats[g]})
 	}
 	slices.SortFunc(sum.Rooms, func(a, b Room) int { return compareNatural(a.Room, b.Room) })
 	for name, g := range groups {
-		sum.Groups = append(sum.Groups, Group{Group: name, Users: len(g.users), Joins: g.joins.result(), Errors: g.errors, Stats: g.stats.result()})
+		sum.Groups = append(sum.Groups, Group{Group: name, Users: len(g.users), Joins: g.joins.result(), Errors: g.errors, Stats: stats[g]})
 	}
 	slices.SortFunc(sum.Groups, func(a, b Group) int { return compareNatural(a.Group, b.Group) })
 	for k, g := range users {
 		sum.Users = append(sum.Users, User{Shard: g.shard, User: g.user, Room: g.room, Group: groupOf[k],
-			Joins: g.joins.result(), Errors: g.errors, Stats: g.stats.result()})
+			Joins: g.joins.result(), Errors: g.errors, Stats: stats[g]})
 	}
 	slices.SortFunc(sum.Users, func(a, b User) int {
 		return cmp.Or(cmp.Compare(a.Shard, b.Shard), compareNatural(a.User, b.User))
@@ -253,7 +318,7 @@ func compute(d *reports.Dataset, a *Acc) *Summary {
 	sum.Health.OverloadedShards = overloadedShards(sum.Health)
 	sum.Notes = append(sum.Notes, shardNotes(d.Info.Shards)...)
 	sum.Notes = append(sum.Notes, d.Notes...)
-	sum.Notes = append(sum.Notes, run.stats.impossible()...)
+	sum.Notes = append(sum.Notes, impossible...)
 	if a.samples == 0 {
 		sum.Notes = append(sum.Notes, "no stats samples were recorded: bitrate, loss, jitter, RTT, fps and e2e are unknown")
 	}
@@ -376,12 +441,13 @@ func healthOf(d *reports.Dataset, w WriterSummary, overloads []string) Health {
 // impossible names figures that cannot be negative but were: a producer's
 // measurement bug. They stay in the figures as recorded (nothing measured is
 // altered here) and the summary says so.
-func (a *statsAcc) impossible() []string {
+func (a *statsAcc) impossible(c *reports.Columns) []string {
 	var notes []string
 	for _, f := range []struct {
 		name string
 		v    values
-	}{{"tx_kbps", a.tx}, {"rx_kbps", a.rx}, {"jitter_ms", a.jitter}, {"rtt_ms", a.rtt}, {"fps", a.fps}} {
+	}{{"tx_kbps", a.values(c, figTx)}, {"rx_kbps", a.values(c, figRx)}, {"jitter_ms", a.values(c, figJitter)},
+		{"rtt_ms", a.values(c, figRTT)}, {"fps", a.values(c, figFPS)}} {
 		n, low := 0, 0.0
 		for _, x := range f.v {
 			if x < 0 {

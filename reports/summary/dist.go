@@ -21,13 +21,11 @@ type Dist struct {
 // changed. NaN values are ignored (nothing measured is NaN, but a decoder
 // of outside input could produce one only through a bug, and it must not
 // poison every figure).
-func NewDist(values []float64) Dist {
-	v := make([]float64, 0, len(values))
-	for _, x := range values {
-		if !math.IsNaN(x) {
-			v = append(v, x)
-		}
-	}
+func NewDist(values []float64) Dist { return newDistOwned(slices.Clone(values)) }
+
+// newDistOwned is NewDist of v, which it may reorder and change.
+func newDistOwned(v []float64) Dist {
+	v = slices.DeleteFunc(v, math.IsNaN)
 	if len(v) == 0 {
 		return Dist{}
 	}

@@ -78,3 +78,15 @@ func splitNum(s string) (prefix string, n int64) {
 	v, _ := strconv.ParseInt(s[i:], 10, 64)
 	return s[:i], v
 }
+
+// CompareBots orders bots as summary.json lists its users: by shard, then
+// user in natural order.
+func CompareBots(a, b reports.BotKey) int {
+	if a.Shard != b.Shard {
+		if a.Shard < b.Shard {
+			return -1
+		}
+		return 1
+	}
+	return compareNatural(a.User, b.User)
+}

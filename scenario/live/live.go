@@ -49,6 +49,9 @@ type Options struct {
 	// AcceptOverload records that an overloaded generator does not make the
 	// run inconclusive (RunInfo.OverloadAccepted).
 	AcceptOverload bool
+	// Zstd writes stats.jsonl compressed, as stats.jsonl.zst
+	// (reports.WithZstd); every reader accepts either.
+	Zstd bool
 	// Dist: shards, a common start, live metrics (dist.go).
 	Dist Dist
 }
@@ -118,7 +121,12 @@ func Run(ctx context.Context, c *scenario.Config, o Options) (*Outcome, error) {
 		return notCarried(c, o.Out, started, err)
 	}
 	defer pool.Close()
-	dir, err := reports.Create(o.Out)
+	acc := render.NewAcc() // the reports, aggregated from every line the run directory gets
+	dirOpts := []reports.Option{reports.WithTee(acc)}
+	if o.Zstd {
+		dirOpts = append(dirOpts, reports.WithZstd())
+	}
+	dir, err := reports.Create(o.Out, dirOpts...)
 	if err != nil {
 		return nil, fmt.Errorf("%w: run directory: %w", ErrNotCarried, err)
 	}
@@ -162,26 +170,31 @@ func Run(ctx context.Context, c *scenario.Config, o Options) (*Outcome, error) {
 		return nil, fmt.Errorf("%w: writing the run directory: %w", ErrNotCarried, err)
 	}
 	dr.close() // the run is over: stop serving metrics before the report
-	return finish(c, o, tg.Name, res, func(info *reports.RunInfo) { dr.record(info, o.Dist, res) })
+	if beforeFinish != nil {
+		beforeFinish(o.Out)
+	}
+	return finish(c, o, tg.Name, res, acc, func(info *reports.RunInfo) { dr.record(info, o.Dist, res) })
 }
 
-// finish evaluates the assertions on the run directory as written (so a
-// later `roombot report` sees the same) and renders the reports.
-func finish(c *scenario.Config, o Options, targetName string, res *scenario.Result, more func(*reports.RunInfo)) (*Outcome, error) {
+// beforeFinish, when set (by tests), is called with the run directory once
+// its streams are closed, before the reports are written.
+var beforeFinish func(dir string)
+
+// finish evaluates the assertions and renders the reports from acc, which
+// saw every line the run directory's files got (reports.WithTee), so a
+// later `roombot report` of the directory gives the same; the files are
+// not read back.
+func finish(c *scenario.Config, o Options, targetName string, res *scenario.Result, acc *render.Acc, more func(*reports.RunInfo)) (*Outcome, error) {
 	out := o.Out
-	ds, err := reports.Load(out)
-	if err != nil {
-		return nil, fmt.Errorf("%w: reading back the run directory: %w", ErrNotCarried, err)
-	}
 	info := reports.RunInfo{Name: c.Name, Scenario: c.File(), Target: targetName, Seed: c.Seed,
-		Started: res.Started, Ended: res.Ended, Interrupted: res.Interrupted, Health: res.Health, OverloadAccepted: o.AcceptOverload,
+		// as run.json reads back: without monotonic readings (durations from the wall clock)
+		Started: res.Started.Round(0), Ended: res.Ended.Round(0), Interrupted: res.Interrupted, Health: res.Health, OverloadAccepted: o.AcceptOverload,
 		Groups: c.GroupMembers()}
 	more(&info)
-	ds.Info = info
 	if info.Part == nil { // a shard's assertions are evaluated over all shards by report --merge
-		info.Checks = scenario.Evaluate(c, ds)
+		info.Checks = scenario.EvaluateColumns(c, info, acc.Columns)
 	}
-	sum, err := render.Finish(out, info)
+	sum, err := render.FinishAcc(out, info, nil, acc)
 	if err != nil {
 		return nil, fmt.Errorf("%w: rendering reports: %w", ErrNotCarried, err)
 	}

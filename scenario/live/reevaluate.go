@@ -3,7 +3,6 @@ package live
 import (
 	"fmt"
 
-	"github.com/roombot/roombot/reports"
 	"github.com/roombot/roombot/reports/render"
 	"github.com/roombot/roombot/scenario"
 )
@@ -14,16 +13,16 @@ import (
 // `roombot report --scenario FILE DIR` needs: edit a threshold, re-judge a
 // run without playing it again.
 func Reevaluate(c *scenario.Config, dir string) (*Outcome, error) {
-	ds, err := reports.Load(dir)
+	a, h, err := render.ReadAcc(dir)
 	if err != nil {
 		return nil, err
 	}
-	info := ds.Info
+	info := h.Info
 	if info.Name == "" {
 		info.Name = c.Name
 	}
-	info.Checks = scenario.Evaluate(c, ds)
-	sum, err := render.Finish(dir, info)
+	info.Checks = scenario.EvaluateColumns(c, info, a.Columns)
+	sum, err := render.FinishAcc(dir, info, h.Notes, a)
 	if err != nil {
 		return nil, fmt.Errorf("rendering reports: %w", err)
 	}
