@@ -2,8 +2,12 @@ package live
 
 import (
 	"context"
+	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -18,6 +22,9 @@ import (
 // against the reference service in a child process:
 //
 //	go test -run '^$' -bench '^BenchmarkJoinRate$' -benchtime 1x -v ./scenario/live/
+//
+// JOIN_RATE=N plays the same 10 s at N joins/s (N×10 bots), to find where
+// a machine stops keeping up.
 //
 // Figures: the join rate achieved, from the entered (1018) timestamps in
 // events.jsonl rather than from the plan (joins/s from the first entered
@@ -35,10 +42,7 @@ func BenchmarkJoinRate(b *testing.B) {
 
 func benchJoinRate(b *testing.B) {
 	srv := startServeChild(b)
-	c, err := scenario.Load(filepath.Join("..", "..", "fixtures", "scenarios", "join-rate.yaml"))
-	if err != nil {
-		b.Fatal(err)
-	}
+	c := joinRateScenario(b)
 	plan := onChild(b, c, srv)
 	load0 := loadAvg()
 	self0, serve0 := cpuSelf(), procCPU(srv.PID)
@@ -133,4 +137,34 @@ func cpuSelf() time.Duration {
 	var ru syscall.Rusage
 	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// joinRateScenario loads join-rate.yaml, at $JOIN_RATE joins/s when set:
+// the rooms, the rate and the leaving spread scale together.
+func joinRateScenario(b *testing.B) *scenario.Config {
+	path := filepath.Join("..", "..", "fixtures", "scenarios", "join-rate.yaml")
+	src, err := os.ReadFile(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if v := os.Getenv("JOIN_RATE"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 1000 {
+			b.Fatalf("JOIN_RATE=%q: want joins per second, 1–1000", v)
+		}
+		text := string(src)
+		for _, r := range [][2]string{{"rooms: 500", fmt.Sprintf("rooms: %d", n*5)}, {"arrival: {rate: 100}", fmt.Sprintf("arrival: {rate: %d}", n)},
+			{"spread: 9990ms", fmt.Sprintf("spread: %dms", 10000-1000/n)}} {
+			if !strings.Contains(text, r[0]) {
+				b.Fatalf("%s no longer has %q: update joinRateScenario", path, r[0])
+			}
+			text = strings.Replace(text, r[0], r[1], 1)
+		}
+		src = []byte(text)
+	}
+	c, err := scenario.Parse(path, src)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return c
 }
