@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"os/exec"
+	"runtime/pprof"
 	"strings"
 	"testing"
 
@@ -20,9 +21,21 @@ import (
 // measures the bots' process alone and the service's CPU apart.
 const serveChildEnv = "ROOMBOT_SERVE_CHILD"
 
+// serveChildProfileEnv names a file the child writes its CPU profile to
+// (where the service's per-join work goes):
+//
+//	ROOMBOT_SERVE_CHILD_CPUPROFILE=/tmp/serve.out go test -run '^$' -bench '^BenchmarkJoinRate$' -benchtime 1x ./scenario/live/
+const serveChildProfileEnv = "ROOMBOT_SERVE_CHILD_CPUPROFILE"
+
 // runServeChild serves until stdin closes, printing the signal URL and the
 // media UDP address on one line.
 func runServeChild() {
+	if path := os.Getenv(serveChildProfileEnv); path != "" {
+		f, err := os.Create(path)
+		if err == nil && pprof.StartCPUProfile(f) == nil {
+			defer func() { pprof.StopCPUProfile(); _ = f.Close() }()
+		}
+	}
 	srv, err := server.Start(context.Background(), server.Config{Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		fmt.Println("error", err)
@@ -31,6 +44,7 @@ func runServeChild() {
 	fmt.Println(srv.SignalURL(), srv.MediaAddr())
 	_, _ = io.Copy(io.Discard, os.Stdin)
 	_ = srv.Close()
+	pprof.StopCPUProfile() // os.Exit skips the deferred stop
 	os.Exit(0)
 }
 

@@ -66,11 +66,14 @@ type Peer struct {
 // until Negotiate.
 func (e *Engine) NewPeer(cfg PeerConfig) (*Peer, error) {
 	e.mu.Lock()
-	defer e.mu.Unlock()
-	if e.closed {
+	closed := e.closed
+	e.mu.Unlock()
+	if closed {
 		return nil, ErrClosed
 	}
-	pc, err := e.api.NewPeerConnection(webrtc.Configuration{})
+	// Made outside e.mu, which every join and leave takes: the
+	// PeerConnection and its transceivers are this peer's alone.
+	pc, err := e.api.NewPeerConnection(webrtc.Configuration{Certificates: []webrtc.Certificate{e.cert}})
 	if err != nil {
 		return nil, fmt.Errorf("sfu: new peer connection for %q: %w", cfg.UserID, err)
 	}
@@ -99,6 +102,13 @@ func (e *Engine) NewPeer(cfg PeerConfig) (*Peer, error) {
 			p.failOnce.Do(cfg.OnFailed)
 		}
 	})
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.closed { // Close ran meanwhile and did not see this peer
+		p.closing.Store(true) // not a failure: no OnFailed
+		_ = pc.Close()
+		return nil, ErrClosed
+	}
 	e.peers[p] = struct{}{}
 	return p, nil
 }
