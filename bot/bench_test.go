@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"os"
 	"os/exec"
 	"runtime"
@@ -80,6 +81,52 @@ func cpuTime(pid int) time.Duration {
 	ut, _ := strconv.ParseInt(f[11], 10, 64)
 	st, _ := strconv.ParseInt(f[12], 10, 64)
 	return time.Duration(ut+st) * 10 * time.Millisecond // USER_HZ = 100
+}
+
+// serverPackets reads the reference service's own RTP counters from its
+// metrics endpoint: packets it read from the bots (what they sent) and
+// wrote to them (what they should receive). They are counted in the other
+// process, so they check the bots' figures from outside.
+func serverPackets(b *testing.B, signalURL string) (in, out uint64) {
+	b.Helper()
+	u := "http://" + strings.TrimSuffix(strings.TrimPrefix(signalURL, "ws://"), "/ws") + "/metrics"
+	resp, err := http.Get(u)
+	if err != nil {
+		b.Fatalf("server metrics: %v", err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		b.Fatalf("server metrics: %v", err)
+	}
+	var seen int
+	for _, l := range strings.Split(string(body), "\n") {
+		f := strings.Fields(l)
+		if len(f) != 2 {
+			continue
+		}
+		v, err := strconv.ParseFloat(f[1], 64)
+		switch {
+		case err != nil:
+		case f[0] == "roombot_received_packets_total":
+			in, seen = uint64(v), seen+1
+		case f[0] == "roombot_forwarded_packets_total":
+			out, seen = uint64(v), seen+1
+		}
+	}
+	if seen != 2 {
+		b.Fatalf("server metrics at %s: packet counters missing", u)
+	}
+	return in, out
+}
+
+// loPackets is what the kernel counted on the loopback interface (every
+// datagram, RTP, RTCP and STUN, of this network namespace: exact only when
+// the benchmark runs in its own, e.g. under `unshare -n`).
+func loPackets() uint64 {
+	b, _ := os.ReadFile("/sys/class/net/lo/statistics/tx_packets")
+	v, _ := strconv.ParseUint(strings.TrimSpace(string(b)), 10, 64)
+	return v
 }
 
 // loadAvg is /proc/loadavg's first three fields (the machine's load).
@@ -236,10 +283,14 @@ func benchBots(b *testing.B, n, roomSize int, settle, window time.Duration) {
 	time.Sleep(settle) // media reaches steady state; nothing to wait on but time
 	measuring.Store(true)
 	host.PacingLag() // reset: the window's lag only
+	in0, out0 := serverPackets(b, url)
+	lo0 := loPackets()
 	c0, s0, t0 := cpuTime(0), cpuTime(srvPid), time.Now()
 	rssSettled := rssBytes()
 	time.Sleep(window)
 	c1, s1, el := cpuTime(0), cpuTime(srvPid), time.Since(t0)
+	lo1 := loPackets()
+	in1, out1 := serverPackets(b, url)
 	measuring.Store(false)
 	lag := host.PacingLag()
 	ns := float64(max(samples.Load(), 1))
@@ -247,6 +298,13 @@ func benchBots(b *testing.B, n, roomSize int, settle, window time.Duration) {
 	if samples.Load() == 0 || rxMean == 0 {
 		// A cost per bot means nothing if no media flowed.
 		b.Fatalf("no media received (%d samples, %.0f kbps): the cost figures would be meaningless", samples.Load(), rxMean)
+	}
+	// Media packets the bots handled, as the server counted them: every
+	// RTP packet it read was sent by a bot, every one it wrote was
+	// received by one.
+	sent, recv := in1-in0, out1-out0
+	if sent == 0 || recv == 0 {
+		b.Fatalf("the server counted %d RTP packets from the bots and %d to them in the window: no media flowed", sent, recv)
 	}
 	rss1 := rssBytes()
 	var ms runtime.MemStats
@@ -256,6 +314,8 @@ func benchBots(b *testing.B, n, roomSize int, settle, window time.Duration) {
 	srvPct := 100 * float64(s1-s0) / float64(el)
 	b.ReportMetric(cpuPct/float64(n), "cpu%/bot")
 	b.ReportMetric((rss1-rss0)/float64(n)/(1<<20), "MB/bot")
+	b.ReportMetric(float64(c1-c0)/float64(time.Microsecond)/float64(sent+recv), "us/packet")
+	b.ReportMetric(float64(sent+recv)/el.Seconds()/float64(n), "packets/s/bot")
 	b.ReportMetric(cpuPct, "cpu%")
 	b.ReportMetric(srvPct, "server-cpu%")
 	b.ReportMetric(rss1/(1<<20), "rss-MB")
@@ -263,6 +323,8 @@ func benchBots(b *testing.B, n, roomSize int, settle, window time.Duration) {
 	b.ReportMetric(rxMean, "rx-kbps/bot")
 	b.Logf("%d bots in rooms of %d, settle %v, window %v: RSS +%.2f MB/bot when all had entered, +%.2f MB/bot after the settle, +%.2f MB/bot after the window; load average at the end %s",
 		n, roomSize, settle, window, (rssJoined-rss0)/float64(n)/(1<<20), (rssSettled-rss0)/float64(n)/(1<<20), (rss1-rss0)/float64(n)/(1<<20), loadAvg())
+	b.Logf("%d bots: server counted %d RTP packets sent and %d received by the bots (%.0f/s per bot), lo %d datagrams; %.2f µs of bot CPU per media packet",
+		n, sent, recv, float64(sent+recv)/el.Seconds()/float64(n), lo1-lo0, float64(c1-c0)/float64(time.Microsecond)/float64(sent+recv))
 	b.Logf("%d bots: bots' process %.1f%% of a core (%.3f%%/bot), RSS %.0f MB (+%.2f MB/bot, heap in use %.0f MB), "+
 		"server process %.1f%%, %d goroutines, all entered in %v; per bot and second: tx %.0f kbps, rx %.0f kbps (%d samples); "+
 		"rx loss %.2f%%, %d PLIs sent; pacing lag p99 %v max %v, %d schedule restarts",
