@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"sync"
@@ -192,6 +193,78 @@ func BenchmarkBots(b *testing.B) {
 	}
 }
 
+// benchProfiles starts the profiles the environment asks for over the
+// measuring window only (join and settle left out): WINDOW_CPUPROFILE=path
+// writes a CPU profile of the window, HEAPPROFILE=path the heap in use at
+// its end, while every bot still runs (go test's -memprofile is written
+// after the bots have stopped). The returned func stops and writes them.
+func benchProfiles(b *testing.B) func() {
+	b.Helper()
+	cpuPath, heapPath := os.Getenv("WINDOW_CPUPROFILE"), os.Getenv("HEAPPROFILE")
+	var cpu *os.File
+	if cpuPath != "" {
+		f, err := os.Create(cpuPath)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			b.Fatalf("WINDOW_CPUPROFILE: %v (not with go test -cpuprofile)", err)
+		}
+		cpu = f
+	}
+	return func() {
+		if cpu != nil {
+			pprof.StopCPUProfile()
+			if err := cpu.Close(); err != nil {
+				b.Error(err)
+			}
+		}
+		if heapPath != "" {
+			f, err := os.Create(heapPath)
+			if err != nil {
+				b.Fatal(err)
+			}
+			runtime.GC() // up-to-date in-use figures
+			if err := pprof.WriteHeapProfile(f); err != nil {
+				b.Error(err)
+			}
+			if err := f.Close(); err != nil {
+				b.Error(err)
+			}
+		}
+	}
+}
+
+// startBenchBots starts bots, eight at a time, and returns what stops
+// them all (call it deferred: a failed start stops those that started).
+func startBenchBots(b *testing.B, bots []*Bot) (stop func()) {
+	b.Helper()
+	stop = func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		g := errgroup.Group{}
+		g.SetLimit(16)
+		for _, bot := range bots {
+			g.Go(func() error { return bot.Stop(ctx) })
+		}
+		_ = g.Wait()
+	}
+	g, ctx := errgroup.WithContext(context.Background())
+	g.SetLimit(8)
+	for _, bot := range bots {
+		g.Go(func() error {
+			ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+			defer cancel()
+			return bot.Start(ctx)
+		})
+	}
+	if err := g.Wait(); err != nil {
+		stop()
+		b.Fatal(err)
+	}
+	return stop
+}
+
 // benchEnv reads a positive integer knob; a value that is not one is an error.
 func benchEnv(b *testing.B, name string, def int) int {
 	v := os.Getenv(name)
@@ -217,6 +290,8 @@ const (
 
 func benchBots(b *testing.B, n, roomSize int, settle, window time.Duration) {
 	url, srvPid := startBenchServer(b)
+	// As roombot run and join do: GOGC 50 unless the environment sets it.
+	gcPercent, gcFromEnv := ApplyGCPercent()
 	host, err := NewHost()
 	if err != nil {
 		b.Fatal(err)
@@ -255,40 +330,21 @@ func benchBots(b *testing.B, n, roomSize int, settle, window time.Duration) {
 		}
 		bots[i] = bot
 	}
-	defer func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		g := errgroup.Group{}
-		g.SetLimit(16)
-		for _, bot := range bots {
-			g.Go(func() error { return bot.Stop(ctx) })
-		}
-		_ = g.Wait()
-	}()
 	joinStart := time.Now()
-	g, ctx := errgroup.WithContext(context.Background())
-	g.SetLimit(8)
-	for _, bot := range bots {
-		g.Go(func() error {
-			ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-			defer cancel()
-			return bot.Start(ctx)
-		})
-	}
-	if err := g.Wait(); err != nil {
-		b.Fatal(err)
-	}
+	defer startBenchBots(b, bots)()
 	joined := time.Since(joinStart)
 	rssJoined := rssBytes()
 	time.Sleep(settle) // media reaches steady state; nothing to wait on but time
 	measuring.Store(true)
 	host.PacingLag() // reset: the window's lag only
+	stopProfiles := benchProfiles(b)
 	in0, out0 := serverPackets(b, url)
 	lo0 := loPackets()
 	c0, s0, t0 := cpuTime(0), cpuTime(srvPid), time.Now()
 	rssSettled := rssBytes()
 	time.Sleep(window)
 	c1, s1, el := cpuTime(0), cpuTime(srvPid), time.Since(t0)
+	stopProfiles()
 	lo1 := loPackets()
 	in1, out1 := serverPackets(b, url)
 	measuring.Store(false)
@@ -321,8 +377,8 @@ func benchBots(b *testing.B, n, roomSize int, settle, window time.Duration) {
 	b.ReportMetric(rss1/(1<<20), "rss-MB")
 	b.ReportMetric(joined.Seconds(), "join-s")
 	b.ReportMetric(rxMean, "rx-kbps/bot")
-	b.Logf("%d bots in rooms of %d, settle %v, window %v: RSS +%.2f MB/bot when all had entered, +%.2f MB/bot after the settle, +%.2f MB/bot after the window; load average at the end %s",
-		n, roomSize, settle, window, (rssJoined-rss0)/float64(n)/(1<<20), (rssSettled-rss0)/float64(n)/(1<<20), (rss1-rss0)/float64(n)/(1<<20), loadAvg())
+	b.Logf("%d bots in rooms of %d, settle %v, window %v: RSS +%.2f MB/bot when all had entered, +%.2f MB/bot after the settle, +%.2f MB/bot after the window; GC target %d %% (from GOGC: %v); load average at the end %s",
+		n, roomSize, settle, window, (rssJoined-rss0)/float64(n)/(1<<20), (rssSettled-rss0)/float64(n)/(1<<20), (rss1-rss0)/float64(n)/(1<<20), gcPercent, gcFromEnv, loadAvg())
 	b.Logf("%d bots: server counted %d RTP packets sent and %d received by the bots (%.0f/s per bot), lo %d datagrams; %.2f µs of bot CPU per media packet",
 		n, sent, recv, float64(sent+recv)/el.Seconds()/float64(n), lo1-lo0, float64(c1-c0)/float64(time.Microsecond)/float64(sent+recv))
 	b.Logf("%d bots: bots' process %.1f%% of a core (%.3f%%/bot), RSS %.0f MB (+%.2f MB/bot, heap in use %.0f MB), "+
