@@ -21,6 +21,7 @@ import (
 
 	"github.com/roombot/roombot/reports"
 	"github.com/roombot/roombot/server"
+	"github.com/roombot/roombot/signaling"
 	"github.com/roombot/roombot/signaling/native"
 	"golang.org/x/sync/errgroup"
 )
@@ -165,7 +166,8 @@ func rssBytes() float64 {
 //
 //	go test -run '^$' -bench BenchmarkBots -benchtime 1x ./bot/
 //
-// Knobs (environment): BOTS (comma-separated sizes, default 50,100,200),
+// Knobs (environment): SEND_ONLY=1 (bots receive nothing: CPU per packet
+// sent), BOTS (comma-separated sizes, default 50,100,200),
 // ROOM_SIZE (bots per room, default 2), SETTLE (seconds before the window,
 // default 3; RSS keeps growing for about a minute as buffers fill, so use
 // ≥ 90 for settled memory figures), WINDOW (seconds, default 10). E.g.
@@ -289,6 +291,14 @@ const (
 )
 
 func benchBots(b *testing.B, n, roomSize int, settle, window time.Duration) {
+	// SEND_ONLY=1: the bots receive nothing (RecvNone), so the CPU per
+	// packet is per packet sent; with the normal run it gives the cost per
+	// packet received too.
+	sendOnly := os.Getenv("SEND_ONLY") == "1"
+	recvMode := DefaultRecvMode
+	if sendOnly {
+		recvMode = signaling.RecvNone
+	}
 	url, srvPid := startBenchServer(b)
 	// As roombot run and join do: GOGC 50 unless the environment sets it.
 	gcPercent, gcFromEnv := ApplyGCPercent()
@@ -323,7 +333,7 @@ func benchBots(b *testing.B, n, roomSize int, settle, window time.Duration) {
 	bots := make([]*Bot, n)
 	for i := range bots {
 		bot, err := New(Config{SDKAppID: server.DefaultSDKAppID, SecretKey: server.DevSecretKey,
-			UserID: fmt.Sprintf("u%d", i), RoomID: uint32(100 + i/roomSize)},
+			UserID: fmt.Sprintf("u%d", i), RoomID: uint32(100 + i/roomSize), RecvMode: recvMode},
 			WithDriver(native.New(url, native.WithLogger(slog.New(slog.DiscardHandler)))), WithHost(host), WithSink(sink))
 		if err != nil {
 			b.Fatal(err)
@@ -351,16 +361,16 @@ func benchBots(b *testing.B, n, roomSize int, settle, window time.Duration) {
 	lag := host.PacingLag()
 	ns := float64(max(samples.Load(), 1))
 	rxMean, txMean := float64(rxKbps.Load())/1000/ns, float64(txKbps.Load())/1000/ns
-	if samples.Load() == 0 || rxMean == 0 {
+	if samples.Load() == 0 || (rxMean == 0 && !sendOnly) || txMean == 0 {
 		// A cost per bot means nothing if no media flowed.
-		b.Fatalf("no media received (%d samples, %.0f kbps): the cost figures would be meaningless", samples.Load(), rxMean)
+		b.Fatalf("no media (%d samples, rx %.0f kbps, tx %.0f kbps): the cost figures would be meaningless", samples.Load(), rxMean, txMean)
 	}
 	// Media packets the bots handled, as the server counted them: every
 	// RTP packet it read was sent by a bot, every one it wrote was
 	// received by one.
 	sent, recv := in1-in0, out1-out0
-	if sent == 0 || recv == 0 {
-		b.Fatalf("the server counted %d RTP packets from the bots and %d to them in the window: no media flowed", sent, recv)
+	if sent == 0 || (recv == 0) != sendOnly {
+		b.Fatalf("the server counted %d RTP packets from the bots and %d to them in the window (send only: %v): not the media the figures are about", sent, recv, sendOnly)
 	}
 	rss1 := rssBytes()
 	var ms runtime.MemStats
