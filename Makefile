@@ -53,7 +53,7 @@ clean:
 PROFILE_DIR ?= runs/profile
 profile:
 	mkdir -p $(PROFILE_DIR)
-	$(GO) test -run '^$$' -bench 'BenchmarkBots/bots=100$$' -benchtime 1x -o $(PROFILE_DIR)/bot.test \
+	HEAPPROFILE=$(PROFILE_DIR)/bot-heap.out $(GO) test -run '^$$' -bench 'BenchmarkBots/bots=100$$' -benchtime 1x -o $(PROFILE_DIR)/bot.test \
 		-cpuprofile $(PROFILE_DIR)/bot-cpu.out -memprofile $(PROFILE_DIR)/bot-mem.out ./bot/
 	$(GO) test -run '^$$' -bench 'BenchmarkRender/bots=100,' -benchtime 3x -o $(PROFILE_DIR)/render.test \
 		-cpuprofile $(PROFILE_DIR)/report-cpu.out -memprofile $(PROFILE_DIR)/report-mem.out ./reports/render/
@@ -63,3 +63,5 @@ profile:
 		echo "== $$p: CPU, top 15 by own time"; $(GO) tool pprof -top -nodecount=15 $$bin $(PROFILE_DIR)/$$p-cpu.out | tail -n +6; \
 		echo "== $$p: memory allocated, top 10"; $(GO) tool pprof -top -sample_index=alloc_space -nodecount=10 $$bin $(PROFILE_DIR)/$$p-mem.out | tail -n +6; \
 	done
+	@echo "== bot: heap in use while the bots run (end of the window), top 10"
+	@$(GO) tool pprof -top -sample_index=inuse_space -nodecount=10 $(PROFILE_DIR)/bot.test $(PROFILE_DIR)/bot-heap.out | tail -n +6

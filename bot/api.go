@@ -105,7 +105,8 @@ func mediaEngine() (*webrtc.MediaEngine, error) {
 //	       are the ones really sent/received)
 //	→ wire counts (originals, retransmissions, NACKed sequence numbers)
 //	→ keyframe requests (PLI/FIR on our senders → the player jumps to a keyframe)
-//	→ NACK generator (capped) + responder → RTCP sender/receiver reports
+//	→ NACK generator (capped) + responder (nackhistory.go: keeps sent
+//	  payloads without copying them) → RTCP sender/receiver reports
 //	→ attributes (outermost reader: one parsed RTP header shared by all)
 //
 // pion's default TWCC sender and second stats interceptor are left out:
@@ -134,9 +135,14 @@ func (b *Bot) buildAPI() (*webrtc.API, error) {
 	if kf := b.keyframeInterceptor(); kf != nil {
 		ir.Add(kf)
 	}
-	if err := webrtc.ConfigureNackWithOptions(m, ir,
-		[]nack.GeneratorOption{nack.GeneratorMaxNacksPerPacket(DefaultMaxNacksPerPacket)},
-		nack.ResponderSize(DefaultNackHistory)); err != nil {
+	if b.host.nackCopy {
+		err = webrtc.ConfigureNackWithOptions(m, ir,
+			[]nack.GeneratorOption{nack.GeneratorMaxNacksPerPacket(DefaultMaxNacksPerPacket)},
+			nack.ResponderSize(DefaultNackHistory))
+	} else {
+		err = configureNack(m, ir, DefaultNackHistory, DefaultMaxNacksPerPacket)
+	}
+	if err != nil {
 		return nil, fmt.Errorf("bot: nack: %w", err)
 	}
 	if b.cfg.Media.Live {

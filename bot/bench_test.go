@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"os"
 	"os/exec"
 	"runtime"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"sync"
@@ -19,6 +21,7 @@ import (
 
 	"github.com/roombot/roombot/reports"
 	"github.com/roombot/roombot/server"
+	"github.com/roombot/roombot/signaling"
 	"github.com/roombot/roombot/signaling/native"
 	"golang.org/x/sync/errgroup"
 )
@@ -82,6 +85,52 @@ func cpuTime(pid int) time.Duration {
 	return time.Duration(ut+st) * 10 * time.Millisecond // USER_HZ = 100
 }
 
+// serverPackets reads the reference service's own RTP counters from its
+// metrics endpoint: packets it read from the bots (what they sent) and
+// wrote to them (what they should receive). They are counted in the other
+// process, so they check the bots' figures from outside.
+func serverPackets(b *testing.B, signalURL string) (in, out uint64) {
+	b.Helper()
+	u := "http://" + strings.TrimSuffix(strings.TrimPrefix(signalURL, "ws://"), "/ws") + "/metrics"
+	resp, err := http.Get(u)
+	if err != nil {
+		b.Fatalf("server metrics: %v", err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		b.Fatalf("server metrics: %v", err)
+	}
+	var seen int
+	for _, l := range strings.Split(string(body), "\n") {
+		f := strings.Fields(l)
+		if len(f) != 2 {
+			continue
+		}
+		v, err := strconv.ParseFloat(f[1], 64)
+		switch {
+		case err != nil:
+		case f[0] == "roombot_received_packets_total":
+			in, seen = uint64(v), seen+1
+		case f[0] == "roombot_forwarded_packets_total":
+			out, seen = uint64(v), seen+1
+		}
+	}
+	if seen != 2 {
+		b.Fatalf("server metrics at %s: packet counters missing", u)
+	}
+	return in, out
+}
+
+// loPackets is what the kernel counted on the loopback interface (every
+// datagram, RTP, RTCP and STUN, of this network namespace: exact only when
+// the benchmark runs in its own, e.g. under `unshare -n`).
+func loPackets() uint64 {
+	b, _ := os.ReadFile("/sys/class/net/lo/statistics/tx_packets")
+	v, _ := strconv.ParseUint(strings.TrimSpace(string(b)), 10, 64)
+	return v
+}
+
 // loadAvg is /proc/loadavg's first three fields (the machine's load).
 func loadAvg() string {
 	b, err := os.ReadFile("/proc/loadavg")
@@ -117,7 +166,8 @@ func rssBytes() float64 {
 //
 //	go test -run '^$' -bench BenchmarkBots -benchtime 1x ./bot/
 //
-// Knobs (environment): BOTS (comma-separated sizes, default 50,100,200),
+// Knobs (environment): SEND_ONLY=1 (bots receive nothing: CPU per packet
+// sent), BOTS (comma-separated sizes, default 50,100,200),
 // ROOM_SIZE (bots per room, default 2), SETTLE (seconds before the window,
 // default 3; RSS keeps growing for about a minute as buffers fill, so use
 // ≥ 90 for settled memory figures), WINDOW (seconds, default 10). E.g.
@@ -145,6 +195,78 @@ func BenchmarkBots(b *testing.B) {
 	}
 }
 
+// benchProfiles starts the profiles the environment asks for over the
+// measuring window only (join and settle left out): WINDOW_CPUPROFILE=path
+// writes a CPU profile of the window, HEAPPROFILE=path the heap in use at
+// its end, while every bot still runs (go test's -memprofile is written
+// after the bots have stopped). The returned func stops and writes them.
+func benchProfiles(b *testing.B) func() {
+	b.Helper()
+	cpuPath, heapPath := os.Getenv("WINDOW_CPUPROFILE"), os.Getenv("HEAPPROFILE")
+	var cpu *os.File
+	if cpuPath != "" {
+		f, err := os.Create(cpuPath)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			b.Fatalf("WINDOW_CPUPROFILE: %v (not with go test -cpuprofile)", err)
+		}
+		cpu = f
+	}
+	return func() {
+		if cpu != nil {
+			pprof.StopCPUProfile()
+			if err := cpu.Close(); err != nil {
+				b.Error(err)
+			}
+		}
+		if heapPath != "" {
+			f, err := os.Create(heapPath)
+			if err != nil {
+				b.Fatal(err)
+			}
+			runtime.GC() // up-to-date in-use figures
+			if err := pprof.WriteHeapProfile(f); err != nil {
+				b.Error(err)
+			}
+			if err := f.Close(); err != nil {
+				b.Error(err)
+			}
+		}
+	}
+}
+
+// startBenchBots starts bots, eight at a time, and returns what stops
+// them all (call it deferred: a failed start stops those that started).
+func startBenchBots(b *testing.B, bots []*Bot) (stop func()) {
+	b.Helper()
+	stop = func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		g := errgroup.Group{}
+		g.SetLimit(16)
+		for _, bot := range bots {
+			g.Go(func() error { return bot.Stop(ctx) })
+		}
+		_ = g.Wait()
+	}
+	g, ctx := errgroup.WithContext(context.Background())
+	g.SetLimit(8)
+	for _, bot := range bots {
+		g.Go(func() error {
+			ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+			defer cancel()
+			return bot.Start(ctx)
+		})
+	}
+	if err := g.Wait(); err != nil {
+		stop()
+		b.Fatal(err)
+	}
+	return stop
+}
+
 // benchEnv reads a positive integer knob; a value that is not one is an error.
 func benchEnv(b *testing.B, name string, def int) int {
 	v := os.Getenv(name)
@@ -169,7 +291,17 @@ const (
 )
 
 func benchBots(b *testing.B, n, roomSize int, settle, window time.Duration) {
+	// SEND_ONLY=1: the bots receive nothing (RecvNone), so the CPU per
+	// packet is per packet sent; with the normal run it gives the cost per
+	// packet received too.
+	sendOnly := os.Getenv("SEND_ONLY") == "1"
+	recvMode := DefaultRecvMode
+	if sendOnly {
+		recvMode = signaling.RecvNone
+	}
 	url, srvPid := startBenchServer(b)
+	// As roombot run and join do: GOGC 50 unless the environment sets it.
+	gcPercent, gcFromEnv := ApplyGCPercent()
 	host, err := NewHost()
 	if err != nil {
 		b.Fatal(err)
@@ -201,52 +333,44 @@ func benchBots(b *testing.B, n, roomSize int, settle, window time.Duration) {
 	bots := make([]*Bot, n)
 	for i := range bots {
 		bot, err := New(Config{SDKAppID: server.DefaultSDKAppID, SecretKey: server.DevSecretKey,
-			UserID: fmt.Sprintf("u%d", i), RoomID: uint32(100 + i/roomSize)},
+			UserID: fmt.Sprintf("u%d", i), RoomID: uint32(100 + i/roomSize), RecvMode: recvMode},
 			WithDriver(native.New(url, native.WithLogger(slog.New(slog.DiscardHandler)))), WithHost(host), WithSink(sink))
 		if err != nil {
 			b.Fatal(err)
 		}
 		bots[i] = bot
 	}
-	defer func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		g := errgroup.Group{}
-		g.SetLimit(16)
-		for _, bot := range bots {
-			g.Go(func() error { return bot.Stop(ctx) })
-		}
-		_ = g.Wait()
-	}()
 	joinStart := time.Now()
-	g, ctx := errgroup.WithContext(context.Background())
-	g.SetLimit(8)
-	for _, bot := range bots {
-		g.Go(func() error {
-			ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-			defer cancel()
-			return bot.Start(ctx)
-		})
-	}
-	if err := g.Wait(); err != nil {
-		b.Fatal(err)
-	}
+	defer startBenchBots(b, bots)()
 	joined := time.Since(joinStart)
 	rssJoined := rssBytes()
 	time.Sleep(settle) // media reaches steady state; nothing to wait on but time
 	measuring.Store(true)
 	host.PacingLag() // reset: the window's lag only
+	stopProfiles := benchProfiles(b)
+	in0, out0 := serverPackets(b, url)
+	lo0 := loPackets()
 	c0, s0, t0 := cpuTime(0), cpuTime(srvPid), time.Now()
 	rssSettled := rssBytes()
 	time.Sleep(window)
 	c1, s1, el := cpuTime(0), cpuTime(srvPid), time.Since(t0)
+	stopProfiles()
+	lo1 := loPackets()
+	in1, out1 := serverPackets(b, url)
 	measuring.Store(false)
 	lag := host.PacingLag()
 	ns := float64(max(samples.Load(), 1))
 	rxMean, txMean := float64(rxKbps.Load())/1000/ns, float64(txKbps.Load())/1000/ns
-	if samples.Load() == 0 || rxMean == 0 {
+	if samples.Load() == 0 || (rxMean == 0 && !sendOnly) || txMean == 0 {
 		// A cost per bot means nothing if no media flowed.
-		b.Fatalf("no media received (%d samples, %.0f kbps): the cost figures would be meaningless", samples.Load(), rxMean)
+		b.Fatalf("no media (%d samples, rx %.0f kbps, tx %.0f kbps): the cost figures would be meaningless", samples.Load(), rxMean, txMean)
+	}
+	// Media packets the bots handled, as the server counted them: every
+	// RTP packet it read was sent by a bot, every one it wrote was
+	// received by one.
+	sent, recv := in1-in0, out1-out0
+	if sent == 0 || (recv == 0) != sendOnly {
+		b.Fatalf("the server counted %d RTP packets from the bots and %d to them in the window (send only: %v): not the media the figures are about", sent, recv, sendOnly)
 	}
 	rss1 := rssBytes()
 	var ms runtime.MemStats
@@ -256,13 +380,17 @@ func benchBots(b *testing.B, n, roomSize int, settle, window time.Duration) {
 	srvPct := 100 * float64(s1-s0) / float64(el)
 	b.ReportMetric(cpuPct/float64(n), "cpu%/bot")
 	b.ReportMetric((rss1-rss0)/float64(n)/(1<<20), "MB/bot")
+	b.ReportMetric(float64(c1-c0)/float64(time.Microsecond)/float64(sent+recv), "us/packet")
+	b.ReportMetric(float64(sent+recv)/el.Seconds()/float64(n), "packets/s/bot")
 	b.ReportMetric(cpuPct, "cpu%")
 	b.ReportMetric(srvPct, "server-cpu%")
 	b.ReportMetric(rss1/(1<<20), "rss-MB")
 	b.ReportMetric(joined.Seconds(), "join-s")
 	b.ReportMetric(rxMean, "rx-kbps/bot")
-	b.Logf("%d bots in rooms of %d, settle %v, window %v: RSS +%.2f MB/bot when all had entered, +%.2f MB/bot after the settle, +%.2f MB/bot after the window; load average at the end %s",
-		n, roomSize, settle, window, (rssJoined-rss0)/float64(n)/(1<<20), (rssSettled-rss0)/float64(n)/(1<<20), (rss1-rss0)/float64(n)/(1<<20), loadAvg())
+	b.Logf("%d bots in rooms of %d, settle %v, window %v: RSS +%.2f MB/bot when all had entered, +%.2f MB/bot after the settle, +%.2f MB/bot after the window; GC target %d %% (from GOGC: %v); load average at the end %s",
+		n, roomSize, settle, window, (rssJoined-rss0)/float64(n)/(1<<20), (rssSettled-rss0)/float64(n)/(1<<20), (rss1-rss0)/float64(n)/(1<<20), gcPercent, gcFromEnv, loadAvg())
+	b.Logf("%d bots: server counted %d RTP packets sent and %d received by the bots (%.0f/s per bot), lo %d datagrams; %.2f µs of bot CPU per media packet",
+		n, sent, recv, float64(sent+recv)/el.Seconds()/float64(n), lo1-lo0, float64(c1-c0)/float64(time.Microsecond)/float64(sent+recv))
 	b.Logf("%d bots: bots' process %.1f%% of a core (%.3f%%/bot), RSS %.0f MB (+%.2f MB/bot, heap in use %.0f MB), "+
 		"server process %.1f%%, %d goroutines, all entered in %v; per bot and second: tx %.0f kbps, rx %.0f kbps (%d samples); "+
 		"rx loss %.2f%%, %d PLIs sent; pacing lag p99 %v max %v, %d schedule restarts",

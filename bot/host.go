@@ -37,6 +37,8 @@ type Host struct {
 	net transportNet
 
 	media *mediaHost
+	// nackCopy: pion's copying NACK history (WithNackHistoryCopy).
+	nackCopy bool
 
 	certOnce sync.Once
 	cert     webrtc.Certificate
@@ -70,6 +72,15 @@ func WithHostLogger(l *slog.Logger) HostOption {
 		h.log = l
 		return nil
 	}
+}
+
+// WithNackHistoryCopy makes the bots keep pion's NACK history, which
+// copies every sent video packet (about 0.5 MB per bot), instead of
+// keeping the payloads as sent (configureNack). What a bot reports is the
+// same either way (BenchmarkBotsFigures compares them); it is here to
+// measure that, and as a fallback.
+func WithNackHistoryCopy(on bool) HostOption {
+	return func(h *Host) error { h.nackCopy = on; return nil }
 }
 
 // NewHost loads the media library and starts the pacing scheduler.

@@ -68,7 +68,10 @@ func joinCommand(env Env) *cli.Command {
 			&cli.StringFlag{Name: "im-text", Value: defaultIMText, Usage: "text of --im-every messages; {n} is the message number, {userid} the bot's userID"},
 			&cli.StringFlag{Name: "im-to", Usage: "send --im-every messages to this user (C2C) instead of the room's group"},
 		},
-		Action: func(c *cli.Context) error { return runJoin(c, env) },
+		Action: func(c *cli.Context) error {
+			bot.ApplyGCPercent() // GOGC 50 unless set (bot.DefaultGCPercent)
+			return runJoin(c, env)
+		},
 	}
 }
 
