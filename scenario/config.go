@@ -151,6 +151,13 @@ type MediaConfig struct {
 	// instead of replaying fixtures: about a quarter of a core per bot, so
 	// for a handful of bots; needs a binary built with -tags live.
 	Live bool `yaml:"live"`
+	// Simulcast publishes the camera as three simulcast layers (the
+	// 180p, 360p and 720p fixtures, RIDs q, h, f); LiveKit targets only.
+	Simulcast bool `yaml:"simulcast"`
+	// View is the size of the element a receiver shows remote video in
+	// (180p, 360p, 720p; empty: no preference): a simulcast SFU forwards
+	// the layer that fits it.
+	View string `yaml:"view"`
 }
 
 // PermissionsConfig describes the privateMapKey a user gets.

@@ -265,6 +265,12 @@ func (v *validator) groups() {
 		v.oneOf(p+".media.codec", &g.Media.Codec, "vp8", "vp8", "h264")
 		v.oneOf(p+".media.resolution", &g.Media.Resolution, "360p", "180p", "360p", "720p")
 		v.oneOf(p+".media.camera", &g.Media.Camera, "front", "front", "back")
+		if g.Media.View != "" {
+			v.oneOf(p+".media.view", &g.Media.View, "", "180p", "360p", "720p")
+		}
+		if g.Media.Simulcast && g.Media.Live {
+			v.errorf(p+".media.simulcast", "simulcast replays the 180p/360p/720p fixtures; remove live or simulcast", "simulcast with live: true")
+		}
 		if g.Media.Live && !live.Available {
 			v.errorf(p+".media.live", "build roombot with -tags live (cgo, libvpx), or replay fixtures", "live encoding is not in this binary")
 		}

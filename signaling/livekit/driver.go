@@ -75,14 +75,8 @@ func New(serverURL string, opts ...Option) *Driver {
 }
 
 // Unsupported implements signaling.Limited: every room feature of the
-// component maps to LiveKit (docs/targets.md); simulcast is not
-// implemented by this driver yet.
-func (d *Driver) Unsupported(f signaling.Feature) string {
-	if f == signaling.FeatureSimulcast {
-		return "the LiveKit driver publishes one layer per track (simulcast not implemented yet)"
-	}
-	return ""
-}
+// component maps to LiveKit (docs/targets.md), simulcast included.
+func (d *Driver) Unsupported(signaling.Feature) string { return "" }
 
 // RoomName is the LiveKit room of a TRTC room: the string ID as is, a
 // numeric one in decimal.

@@ -164,8 +164,22 @@ func (s *session) publish(ctx context.Context) error {
 		dc.OnMessage(s.onData)
 		s.reliable = dc
 	}
+	if len(s.p.VideoLayers) > 0 {
+		info, err := s.addTrack(ctx, s.p.VideoLayers[0].Track, s.p.VideoLayers)
+		if err != nil {
+			return err
+		}
+		if info != nil {
+			s.mu.Lock()
+			s.local[webrtc.RTPCodecTypeVideo] = info.GetSid()
+			s.mu.Unlock()
+			if err := s.addLayers(); err != nil {
+				return err
+			}
+		}
+	}
 	for _, t := range s.p.Tracks {
-		info, err := s.addTrack(ctx, t)
+		info, err := s.addTrack(ctx, t, nil)
 		if err != nil {
 			return err
 		}
@@ -190,12 +204,22 @@ func (s *session) publish(ctx context.Context) error {
 }
 
 // addTrack sends one AddTrackRequest and waits for the server's answer:
-// the track's info, or nil when it refused.
-func (s *session) addTrack(ctx context.Context, t webrtc.TrackLocal) (*livekit.TrackInfo, error) {
+// the track's info, or nil when it refused. layers are the simulcast
+// layers of a camera track (nil: one layer).
+func (s *session) addTrack(ctx context.Context, t webrtc.TrackLocal, layers []signaling.Layer) (*livekit.TrackInfo, error) {
 	req := &livekit.AddTrackRequest{Cid: t.ID(), Name: t.Kind().String(), Type: livekit.TrackType_AUDIO,
 		Source: livekit.TrackSource_MICROPHONE, Muted: s.p.AudioMuted}
 	if t.Kind() == webrtc.RTPCodecTypeVideo {
 		req.Type, req.Source, req.Muted = livekit.TrackType_VIDEO, livekit.TrackSource_CAMERA, s.p.VideoOff
+	}
+	if len(layers) > 0 {
+		top := layers[len(layers)-1]
+		req.Width, req.Height, req.Layers = uint32(top.Width), uint32(top.Height), videoLayers(layers)
+		if c, ok := t.(interface {
+			Codec() webrtc.RTPCodecCapability
+		}); ok {
+			req.SimulcastCodecs = []*livekit.SimulcastCodec{{Codec: c.Codec().MimeType, Cid: t.ID()}}
+		}
 	}
 	ch := make(chan *livekit.TrackInfo, 1)
 	s.pubMu.Lock()
