@@ -128,8 +128,14 @@ func (b *Bot) bound(lt *localTrack, ctx webrtc.TrackLocalContext) {
 	if p != nil {
 		p.SetExtensions(ext)
 		// What was sent before the binding was dropped: start the bound
-		// stream on a keyframe so receivers show a picture at once.
-		p.RequestKeyframe()
+		// stream on a keyframe so receivers show a picture at once
+		// (outside the players' keyframe rate limit, which is for the
+		// receivers' requests).
+		if f, ok := p.(interface{ ForceKeyframe() }); ok {
+			f.ForceKeyframe()
+		} else {
+			p.RequestKeyframe()
+		}
 	}
 }
 

@@ -88,6 +88,7 @@ type playerAdapter struct{ p *play.Player }
 func (a playerAdapter) SetOff(off bool)                  { a.p.SetMuted(off) }
 func (a playerAdapter) SwitchSource(camera string) error { return a.p.SwitchSource(camera) }
 func (a playerAdapter) RequestKeyframe()                 { a.p.RequestKeyframe() }
+func (a playerAdapter) ForceKeyframe()                   { a.p.ForceKeyframe() }
 func (a playerAdapter) Close()                           { _ = a.p.Close() }
 func (a playerAdapter) SetExtensions(e media.Extensions) { a.p.SetExtensions(e) }
 

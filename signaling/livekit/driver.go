@@ -156,7 +156,7 @@ func (d *Driver) rtcURL(p signaling.JoinParams) (string, error) {
 		return "", fmt.Errorf("livekit: bad server URL scheme %q", u.Scheme)
 	}
 	u.Path = strings.TrimRight(u.Path, "/") + "/rtc"
-	q := url.Values{"protocol": {strconv.Itoa(ProtocolVersion)}, "sdk": {"go"}, "version": {"roombot"},
+	q := url.Values{"protocol": {strconv.Itoa(ProtocolVersion)}, "sdk": {"roombot"}, "version": {"roombot"},
 		"auto_subscribe": {autoSubscribe(p)}, "adaptive_stream": {"0"}}
 	u.RawQuery = q.Encode()
 	return u.String(), nil

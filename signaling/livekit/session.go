@@ -412,6 +412,11 @@ func (s *session) closePCs() {
 		if n == nil {
 			continue
 		}
+		n.mu.Lock()
+		if n.hold != nil {
+			n.hold.Stop()
+		}
+		n.mu.Unlock()
 		done := make(chan struct{})
 		wg.Add(1)
 		go func() {

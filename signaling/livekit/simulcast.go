@@ -43,6 +43,9 @@ func (s *session) addLayers() error {
 	if err != nil {
 		return fmt.Errorf("livekit: attach simulcast layer %s: %w", ls[0].RID, err)
 	}
+	if err := onlyCodecOf(tr, ls[0].Track); err != nil {
+		return err
+	}
 	sender := tr.Sender()
 	for i, t := range tracks[1:] {
 		if err := sender.AddEncoding(t); err != nil {
