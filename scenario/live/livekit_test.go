@@ -115,3 +115,47 @@ assertions:
 		}
 	}
 }
+
+// TestSimulcastScenarioOnLiveKit: the whole path from the file (a
+// simulcast publisher, a 180p and a no-preference viewer) to the report
+// lines: the publisher's stats carry three tx layers, and each viewer's
+// rx video shows the picture size of the layer it got.
+func TestSimulcastScenarioOnLiveKit(t *testing.T) {
+	if testing.Short() {
+		t.Skip("needs 8 s of media")
+	}
+	c, err := scenario.Parse("simulcast.yaml", []byte(`name: livekit-simulcast
+duration: 8s
+rooms: 1
+groups:
+  - {name: pub, count: 1, media: {simulcast: true}}
+  - {name: small, count: 1, role: audience, media: {view: 180p}}
+  - {name: big, count: 1, role: audience}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := playOnLiveKit(t, c)
+	ds, err := reports.Load(o.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rids := map[string]bool{}
+	height := map[string]int{} // viewer group → last rx video height
+	for _, s := range ds.Samples {
+		for _, ts := range s.Tracks {
+			switch {
+			case ts.Dir == reports.Tx && ts.Kind == "video" && ts.Packets > 0:
+				rids[ts.RID] = true
+			case ts.Dir == reports.Rx && ts.Kind == "video" && ts.Frames > 0:
+				height[strings.SplitN(s.User, "-", 2)[0]] = ts.Height
+			}
+		}
+	}
+	if !rids["q"] || !rids["h"] || !rids["f"] || len(rids) != 3 {
+		t.Errorf("tx layers with packets: %v; want q, h, f", rids)
+	}
+	if height["small"] != 180 || height["big"] != 720 {
+		t.Errorf("received heights %v; want small 180, big 720", height)
+	}
+}
