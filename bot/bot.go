@@ -267,8 +267,16 @@ func (b *Bot) enter(ctx context.Context) error {
 
 // newPeerConnection is JoinParams.NewPeerConnection: every PeerConnection
 // comes from the bot's API, and the bot watches its state (a lost media
-// connection starts reconnecting, reconnect.go).
+// connection starts reconnecting, reconnect.go). Unless the driver gives
+// certificates, it uses the Host's shared DTLS certificate.
 func (b *Bot) newPeerConnection(c webrtc.Configuration) (*webrtc.PeerConnection, error) {
+	if len(c.Certificates) == 0 {
+		cert, err := b.host.certificate()
+		if err != nil {
+			return nil, err
+		}
+		c.Certificates = []webrtc.Certificate{cert}
+	}
 	pc, err := b.api.NewPeerConnection(c)
 	if err != nil {
 		return nil, err

@@ -17,7 +17,12 @@ import (
 	"github.com/roombot/roombot/scenario"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+func TestMain(m *testing.M) {
+	if os.Getenv(serveChildEnv) == "1" {
+		runServeChild() // the reference service of startServeChild; never returns
+	}
+	goleak.VerifyTestMain(m)
+}
 
 const e2eScenario = `
 name: e2e

@@ -75,6 +75,14 @@ func checkJanus(c *scenario.Config) scenario.ValidationErrors {
 			}
 		}
 	}
+	for i, a := range c.Assertions {
+		if a.Metric == "e2e_latency" {
+			path := fmt.Sprintf("assertions[%d].metric", i)
+			errs = append(errs, &scenario.ValidationError{Pos: c.PosOf(path), Path: path,
+				Msg:  "e2e_latency is not measured on target janus",
+				Hint: "the Janus VideoRoom does not negotiate the abs-capture-time header extension (not in 1.1.2, nor in any later release up to 1.4), so receivers have no capture time; assert on e2e_latency against the reference service"})
+		}
+	}
 	for i, g := range c.Groups {
 		if g.Permissions == nil {
 			continue

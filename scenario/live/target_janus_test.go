@@ -69,6 +69,7 @@ func TestJanusTargetLimits(t *testing.T) {
 		{"groups: [{name: g, count: 1, permissions: {privileges: 253}}]\n", ""},
 		{"groups: [{name: g, count: 1, permissions: {privileges: 251}}]\n", "x.yaml:1:43: groups[0].permissions: privileges without send-audio are not supported by target janus"},
 		{"groups: [{name: g, count: 1}]\ntimeline: [{at: 1s, fault: {delay: {duration: 1s}}}]\n", "fault delay is not supported by target janus"},
+		{"groups: [{name: g, count: 1}]\nassertions: [{metric: e2e_latency, expect: \"p(95) < 300ms\"}]\n", "x.yaml:2:23: assertions[0].metric: e2e_latency is not measured on target janus"},
 		{"groups: [{name: g, count: 1}]\ntimeline: [{at: 1s, fault: {drop: {user: g-1}}}]\n", "fault drop on janus needs the Janus Admin API"},
 		{"target: {kind: janus, url: ws://127.0.0.1:1, token_url: http://x}\ngroups: [{name: g, count: 1}]\n", "target kind janus does not use token_url"},
 		{"groups: [{name: g, count: 1}]\ntimeline: [{at: 1s, fault: {mute_track: {user: g-1, track: video}}}]\n", "fault mute_track on janus needs the Janus Admin API"},

@@ -163,14 +163,7 @@ func TestKickAndDestroy(t *testing.T) {
 	if err := adm.Kick(ctx, uint64(room), "bob"); err != nil {
 		t.Fatal(err)
 	}
-	bc.wait(t, 5*time.Second, "bob kicked", 1, func(ev reports.Event) bool {
-		return ev.Event == reports.EvKicked && ev.Message == string(signaling.KickByAdmin)
-	})
-	select {
-	case <-bob.Done():
-	case <-time.After(5 * time.Second):
-		t.Fatal("bob's session did not end")
-	}
+	waitKicked(t, bob, bc, "bob kicked", signaling.KickByAdmin)
 	ac.wait(t, 5*time.Second, "1032 bob", 1, is(reports.EvRemoteLeft, "bob", ""))
 	if err := adm.Kick(ctx, uint64(room), "nobody"); err == nil || strings.Contains(err.Error(), secret) {
 		t.Errorf("kick of nobody: %v", err)

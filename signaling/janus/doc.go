@@ -23,6 +23,9 @@
 // to users by the subscription's mid → feed → display; the display name
 // is the userID.
 //
+// A userID that enters again takes over from its earlier session, as on
+// TRTC (takeover.go): the earlier one is kicked with reason "kick".
+//
 // Mute and camera off (docs/targets.md): a "configure" sets the stream's
 // send flag (Janus stops relaying it) and its description
 // ("roombot:audio:muted", "roombot:video:off"), which Janus relays to every
@@ -33,6 +36,7 @@
 // Goroutines per session: the WebSocket reader, the keepalive, the
 // connection watcher, the worker (Janus events, subscription changes and
 // 428 retries, in order), the dispatcher (events → Handler), one RTCP
-// drain per RTPSender and one timer per scheduled retry. Leave ends them
-// all and waits. Do not call Leave from the Handler itself.
+// drain per RTPSender, one timer per scheduled retry and, for a session
+// that replaced an earlier one of its userID, one takeover timer. Leave
+// ends them all and waits. Do not call Leave from the Handler itself.
 package janus

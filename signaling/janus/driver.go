@@ -37,6 +37,8 @@ type Driver struct {
 
 	retries    int
 	retryDelay time.Duration
+	// takeoverGrace: see DefaultTakeoverGrace.
+	takeoverGrace time.Duration
 	// beforePublish, when set (tests), runs between entering and
 	// publishing, to hold a publisher in the "joined, not yet publishing"
 	// state in which subscribers get 428.
@@ -49,7 +51,8 @@ var _ signaling.Driver = (*Driver)(nil)
 // default it creates missing rooms (WithCreateRooms("", Room{})).
 func New(url string, opts ...Option) (*Driver, error) {
 	d := &Driver{url: url, dialer: websocket.DefaultDialer, log: slog.New(slog.DiscardHandler),
-		keepalive: DefaultKeepalive, create: true, retries: DefaultSubscribeRetries, retryDelay: DefaultSubscribeRetryDelay}
+		keepalive: DefaultKeepalive, create: true, retries: DefaultSubscribeRetries, retryDelay: DefaultSubscribeRetryDelay,
+		takeoverGrace: DefaultTakeoverGrace}
 	for _, o := range opts {
 		if err := o(d); err != nil {
 			return nil, err

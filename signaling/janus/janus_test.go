@@ -205,6 +205,19 @@ func (c *collector) waitSample(t *testing.T, d time.Duration, what string, f fun
 	}
 }
 
+// timed lists the events named name with their time and value.
+func (c *collector) timed(name string) []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var out []string
+	for _, e := range c.events {
+		if e.Event == name {
+			out = append(out, fmt.Sprintf("%s(%s/%s) at %s value %.0f", e.Event, e.Remote, e.Track, e.Time.Format("15:04:05.000"), e.Value))
+		}
+	}
+	return out
+}
+
 func (c *collector) names() []string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -223,6 +236,20 @@ func (c *collector) names() []string {
 		out = append(out, n)
 	}
 	return out
+}
+
+// waitKicked waits for b's kicked event with reason and the end of its
+// session.
+func waitKicked(t *testing.T, b *bot.Bot, c *collector, what string, reason signaling.KickReason) {
+	t.Helper()
+	c.wait(t, 5*time.Second, what, 1, func(ev reports.Event) bool {
+		return ev.Event == reports.EvKicked && ev.Message == string(reason)
+	})
+	select {
+	case <-b.Done():
+	case <-time.After(5 * time.Second):
+		t.Fatalf("%s: the session did not end", what)
+	}
 }
 
 func is(name, remote, track string) func(reports.Event) bool {
@@ -259,19 +286,19 @@ func TestRoomBasics(t *testing.T) {
 
 // TestRejoinAfterLeave: when a publisher leaves, its tracks end at the
 // others (no freeze is reported for a user who left), and when the same
-// user comes back on the reused m-lines, its new media is analysed afresh
-// (first frames again). Janus 1.1.2 sent no offer when the publisher left,
-// which kept the old tracks open; the driver now unsubscribes itself.
+// user comes back on the m-lines Janus reuses, its new media is analysed
+// afresh (first frames again); its room events are raised once per entry,
+// at the returning user and at the others. Then it leaves again and
+// another user takes the freed m-lines: that media is the new user's,
+// none of it is counted for the one who left. (Before the driver
+// unsubscribed by sub_mid, about one run in five the returning user was
+// never received: see subscriber.forget.)
 func TestRejoinAfterLeave(t *testing.T) {
-	// Known defect, issue 11 left open: a returning publisher is not received
-	// (Janus reuses the m-lines it marked inactive on the leave, pion stopped
-	// their receivers and fires no OnTrack for the new SSRCs).
-	t.Skip("known defect (issue 11 open): a user who leaves and returns is not received by the others on Janus")
 	e := newEnv(t)
 	room := e.newRoom()
 	alice, ac := e.bot(nil, "alice", room, nil)
 	start(t, alice)
-	carol, _ := e.bot(nil, "carol", room, nil)
+	carol, cc := e.bot(nil, "carol", room, nil)
 	start(t, carol)
 	bob, _ := e.bot(nil, "bob", room, nil)
 	start(t, bob)
@@ -283,12 +310,73 @@ func TestRejoinAfterLeave(t *testing.T) {
 	}
 	ac.wait(t, 5*time.Second, "1032 bob", 1, is(reports.EvRemoteLeft, "bob", ""))
 	time.Sleep(1500 * time.Millisecond) // longer than a freeze takes to be declared
-	bob2, _ := e.bot(nil, "bob", room, nil)
+	bob2, bc2 := e.bot(nil, "bob", room, nil)
+	returned := time.Now()
 	start(t, bob2)
 	for _, kind := range []string{"audio", "video"} {
 		ac.wait(t, 10*time.Second, "first "+kind+" frame from the returned bob", 2, is(reports.EvFirstFrame, "bob", kind))
+		cc.wait(t, 10*time.Second, "carol's first "+kind+" frame from the returned bob", 2, is(reports.EvFirstFrame, "bob", kind))
+		bc2.wait(t, 10*time.Second, "the returned bob's first "+kind+" frame from alice", 1, is(reports.EvFirstFrame, "alice", kind))
 	}
-	if n := ac.count(is(reports.EvFreezeStart, "", "")); n != 0 {
-		t.Fatalf("alice saw %d freezes: %v", n, ac.names())
+	// Once per entry: the returned bob's own 1018 and 1020, and the
+	// others' 1031/1032/1033/1034 for bob.
+	for _, c := range []struct {
+		c    *collector
+		who  string
+		name string
+		want int
+	}{
+		{bc2, "the returned bob", reports.EvEntered, 1},
+		{bc2, "the returned bob", reports.EvMembers, 1},
+		{ac, "alice", reports.EvRemoteEntered, 2},
+		{ac, "alice", reports.EvRemoteLeft, 1},
+		{ac, "alice", reports.EvRemoteVideo, 2},
+		{ac, "alice", reports.EvRemoteAudio, 2},
+		{cc, "carol", reports.EvRemoteEntered, 2},
+		{cc, "carol", reports.EvRemoteLeft, 1},
+	} {
+		remote := "bob"
+		if c.c == bc2 {
+			remote = ""
+		}
+		if n := c.c.count(is(c.name, remote, "")); n != c.want {
+			t.Errorf("%s: %d %s events for bob, want %d: %v", c.who, n, c.name, c.want, c.c.names())
+		}
+	}
+	if n := bc2.count(is(reports.EvRemoteEntered, "", "")); n != 0 {
+		t.Errorf("the returned bob had %d 1031 (alice and carol were there before it): %v", n, bc2.names())
+	}
+
+	// bob leaves again; dave takes the m-lines bob's streams had.
+	if err := bob2.Stop(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	ac.wait(t, 5*time.Second, "second 1032 bob", 2, is(reports.EvRemoteLeft, "bob", ""))
+	dave, _ := e.bot(nil, "dave", room, nil)
+	start(t, dave)
+	for _, kind := range []string{"audio", "video"} {
+		ac.wait(t, 10*time.Second, "first "+kind+" frame from dave", 1, is(reports.EvFirstFrame, "dave", kind))
+	}
+	if n := ac.count(is(reports.EvFirstFrame, "bob", "")); n != 4 {
+		t.Errorf("alice: %d first frames from bob, want 4 (audio and video per entry): %v", n, ac.names())
+	}
+	// No freeze for the user who left: a leaver's track left open (the
+	// old defect) freezes when its media stops. Freezes of carol's video,
+	// which stays, are logged with the senders' pacing lag, not failed:
+	// under heavy load (average 6 to 11 on 2 cores) about one run in
+	// twelve had one of 240-630 ms, and the one measured came with the
+	// players' scheduler ~290 ms late (pacing lag max 289 ms, p99 253 ms;
+	// 6-31 ms and 3-12 ms in passing runs): the generator stalled, the
+	// media path did not.
+	if n := ac.count(is(reports.EvFreezeStart, "bob", "")); n != 0 {
+		t.Errorf("alice saw %d freezes of bob (bob returned at %s): %v; %v", n, returned.Format("15:04:05.000"), ac.timed(reports.EvFreezeEnd), ac.names())
+	}
+	lag := e.host.PacingLagTotal()
+	t.Logf("alice saw %d freezes in all (bob returned at %s): %v; the senders' pacing lag: max %v, p99 %v over %d frames",
+		ac.count(is(reports.EvFreezeStart, "", "")), returned.Format("15:04:05.000"), ac.timed(reports.EvFreezeEnd), lag.Max, lag.P99, lag.Frames)
+	for _, c := range []*collector{ac, cc} {
+		if n := c.count(is(reports.EvError, "", "")); n != 0 {
+			t.Fatalf("%d errors: %v", n, c.names())
+		}
 	}
 }

@@ -119,3 +119,16 @@ func WithKeepalive(p time.Duration) Option {
 		return nil
 	}
 }
+
+// WithTakeoverGrace sets how long a new session of a userID lets the
+// earlier one leave by itself before kicking it (DefaultTakeoverGrace;
+// the kick needs the room secret of WithCreateRooms).
+func WithTakeoverGrace(g time.Duration) Option {
+	return func(d *Driver) error {
+		if g <= 0 {
+			return errors.New("janus: takeover grace must be > 0")
+		}
+		d.takeoverGrace = g
+		return nil
+	}
+}

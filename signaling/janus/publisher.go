@@ -328,12 +328,12 @@ func (s *session) applyJoined(d *vrData) []signaling.Member {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, a := range d.Attendees {
-		if a.ID != s.myID {
+		if a.ID != s.myID && !s.gone[a.ID] {
 			s.peers[a.ID] = &peer{id: a.ID, user: userOf(a.ID, a.Display)}
 		}
 	}
 	for _, p := range d.Publishers {
-		if p.ID == s.myID {
+		if p.ID == s.myID || s.gone[p.ID] {
 			continue
 		}
 		pe := &peer{id: p.ID, user: userOf(p.ID, p.Display), publishing: true, streams: p.Streams}
@@ -389,11 +389,11 @@ func (s *session) onPubEvent(m *msg) {
 	if j := d.Joining; j != nil && j.ID != s.myID {
 		s.mu.Lock()
 		_, known := s.peers[j.ID]
-		if !known {
-			s.peers[j.ID] = &peer{id: j.ID, user: userOf(j.ID, j.Display)}
-		}
 		s.mu.Unlock()
-		if !known {
+		if !known && s.admit(j.ID, userOf(j.ID, j.Display)) {
+			s.mu.Lock()
+			s.peers[j.ID] = &peer{id: j.ID, user: userOf(j.ID, j.Display)}
+			s.mu.Unlock()
 			s.q.Push(signaling.UserEntered{Member: signaling.Member{UserID: userOf(j.ID, j.Display)}})
 		}
 	}
@@ -414,6 +414,12 @@ func (s *session) onPubEvent(m *msg) {
 // changed: 1031 for a new user, 1033/1034 for a new media state.
 func (s *session) peerPublished(p vrPublisher) {
 	audioOff, videoOff := state(p.Streams)
+	s.mu.Lock()
+	_, known := s.peers[p.ID]
+	s.mu.Unlock()
+	if !known && !s.admit(p.ID, userOf(p.ID, p.Display)) {
+		return
+	}
 	s.mu.Lock()
 	pe, known := s.peers[p.ID]
 	if !known {
@@ -466,6 +472,9 @@ func (s *session) peerLeft(id uint64) {
 	s.mu.Lock()
 	pe := s.peers[id]
 	delete(s.peers, id)
+	if s.gone[id] {
+		s.left[id] = true
+	}
 	s.mu.Unlock()
 	if s.sub != nil {
 		s.sub.forget(id)

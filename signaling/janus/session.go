@@ -38,6 +38,8 @@ type session struct {
 
 	mu       sync.Mutex // guards the fields below
 	peers    map[uint64]*peer
+	gone     map[uint64]bool // participant ids replaced by a later one of the same userID (takeover.go)
+	left     map[uint64]bool // gone ids that have left the room since
 	mode     signaling.RecvMode
 	prefs    map[string]recvPref // per remote userID, set by SetRemoteMedia
 	audioOff bool                // local state as announced
@@ -69,7 +71,7 @@ type recvPref struct{ audio, video bool }
 
 func newSession(d *Driver, p signaling.JoinParams, h signaling.Handler, room uint64) *session {
 	return &session{d: d, p: p, h: h, room: room, q: evq.New(), work: evq.NewFIFO[func()](),
-		pubMids: map[string]string{}, peers: map[uint64]*peer{}, mode: p.RecvMode, prefs: map[string]recvPref{},
+		pubMids: map[string]string{}, peers: map[uint64]*peer{}, gone: map[uint64]bool{}, left: map[uint64]bool{}, mode: p.RecvMode, prefs: map[string]recvPref{},
 		audioOff: p.AudioMuted, videoOff: p.VideoOff, entered: make(chan struct{}), stop: make(chan struct{})}
 }
 
@@ -100,8 +102,9 @@ func (s *session) enter(ctx context.Context) error {
 	if err != nil {
 		return refusal("videoroom join", err)
 	}
+	prev := s.previous(joined)
 	if s.p.IM {
-		if s.im, err = s.joinTextRoom(ctx); err != nil {
+		if s.im, err = s.joinTextRoom(ctx, len(prev) > 0); err != nil {
 			return err
 		}
 	}
@@ -116,6 +119,7 @@ func (s *session) enter(ctx context.Context) error {
 	s.q.Push(signaling.Members{List: s.applyJoined(joined)})
 	close(s.entered)
 	s.work.Push(s.syncSubscriptions)
+	s.kickPrevious(prev)
 	return nil
 }
 

@@ -197,34 +197,54 @@ func (sub *subscriber) retryLater(id uint64, err error) {
 	}()
 }
 
-// forget drops a feed that left or unpublished (worker goroutine). Janus
-// 1.1.2 does not always renegotiate by itself when a publisher goes (no
-// offer came when one left by "leave"), which left the feed's m-lines
-// active: its tracks never ended, and a later publisher reusing them went
-// unnoticed. So the driver unsubscribes: the offer that follows makes the
-// m-lines inactive and pion ends their tracks.
+// forget drops a feed that left or unpublished (worker goroutine): it
+// unsubscribes the subscription's own m-lines of that feed (by "sub_mid"),
+// and the offer Janus answers with makes them inactive, so that pion ends
+// their tracks and a later publisher on the same m-lines is a new track.
+//
+// Not by "feed", as janus.js's demo does: Janus 1.1.2 looks the feed up in
+// the room and skips it once the publisher has left ("Publisher ... not
+// found, not unsubscribing"), and its own renegotiation after a "leave"
+// is skipped too (the publisher no longer has a room). The driver then
+// asked for an offer ("configure" update), which raced Janus's teardown of
+// the publisher's streams: sent before it, the offer still had the m-lines
+// sendonly on their old SSRCs; Janus then freed them without an offer, and
+// the returning publisher came back on the same m-lines and SSRCs, which
+// pion took for the old tracks (no OnTrack; TestRejoinAfterLeave failed
+// about one run in five). A sub_mid names the m-line itself: Janus removes
+// it whether the publisher is still there or not, and always renegotiates.
 func (sub *subscriber) forget(id uint64) {
 	delete(sub.attempts, id)
 	if !sub.feeds[id] {
 		return
 	}
 	delete(sub.feeds, id)
-	ctx, cancel := sub.s.ctx()
-	defer cancel()
-	r, err := sub.h.message(ctx, map[string]any{"request": "unsubscribe", "streams": []map[string]any{{"feed": id}}}, nil, true)
-	if err != nil {
-		// Already gone from the subscription (Janus removed it first).
-		sub.s.d.log.Debug("janus: unsubscribe", "feed", id, "err", err)
-		return
-	}
-	if r.JSEP == nil {
-		// Janus had taken the streams out without offering the change:
-		// ask for the offer.
-		if r, err = sub.h.message(ctx, map[string]any{"request": "configure", "update": true}, nil, true); err != nil {
-			sub.s.d.log.Debug("janus: subscriber update", "err", err)
-			return
+	var mids []string
+	sub.mu.Lock()
+	for mid, st := range sub.streams {
+		if st.FeedID == id {
+			mids = append(mids, mid)
 		}
 	}
+	h := sub.h
+	sub.mu.Unlock()
+	if len(mids) == 0 || h == nil {
+		return // Janus renegotiated them away already
+	}
+	sort.Strings(mids)
+	streams := make([]map[string]any, len(mids))
+	for i, mid := range mids {
+		streams[i] = map[string]any{"sub_mid": mid}
+	}
+	ctx, cancel := sub.s.ctx()
+	defer cancel()
+	r, err := h.message(ctx, map[string]any{"request": "unsubscribe", "streams": streams}, nil, true)
+	if err != nil {
+		sub.s.d.log.Debug("janus: unsubscribe", "feed", id, "mids", mids, "err", err)
+		return
+	}
+	// "updated" with the offer; or "updating" when an offer of Janus's is
+	// still unanswered: the new one follows that answer as an event.
 	sub.onEvent(r)
 }
 

@@ -68,8 +68,11 @@ func (r trReply) err() error {
 }
 
 // joinTextRoom sets up the TextRoom PeerConnection and joins the room's
-// text room under the userID (creating it like the VideoRoom).
-func (s *session) joinTextRoom(ctx context.Context) (*textRoom, error) {
+// text room under the userID (creating it like the VideoRoom). takeover:
+// an earlier session of this userID is in the room and may still hold the
+// username (TextRoom 420) until it has left (takeover.go): the join is
+// retried, and with the room secret that session is kicked at last.
+func (s *session) joinTextRoom(ctx context.Context, takeover bool) (*textRoom, error) {
 	t := &textRoom{s: s, pending: map[string]chan trReply{}}
 	var err error
 	if t.h, err = s.c.attach(ctx, pluginTextRoom, func(*msg) {}); err != nil {
@@ -125,10 +128,37 @@ func (s *session) joinTextRoom(ctx context.Context) (*textRoom, error) {
 		}
 		_, err = t.request(ctx, join)
 	}
+	for i := 0; takeover && isCode(err, TextUsernameExists) && i <= takeoverRetries; i++ {
+		if i == takeoverRetries {
+			if s.d.room.Secret == "" {
+				break
+			}
+			if _, kerr := t.request(ctx, map[string]any{"textroom": "kick", "room": s.room, "username": s.p.UserID, "secret": s.d.room.Secret}); kerr != nil {
+				s.d.log.Debug("janus: textroom kick of the previous session", "err", kerr)
+			}
+		} else if err := s.sleep(ctx, min(50*time.Millisecond<<i, 400*time.Millisecond)); err != nil {
+			return t, err
+		}
+		_, err = t.request(ctx, join)
+	}
 	if err != nil {
 		return t, refusal("textroom join", err)
 	}
 	return t, nil
+}
+
+// sleep waits d, or until ctx ends or the session stops.
+func (s *session) sleep(ctx context.Context, d time.Duration) error {
+	tm := time.NewTimer(d)
+	defer tm.Stop()
+	select {
+	case <-tm.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-s.stop:
+		return signaling.ErrClosed
+	}
 }
 
 // request sends one TextRoom request on the data channel and waits for its
