@@ -154,7 +154,9 @@ func (n *negotiator) answerOffer(sd *livekit.SessionDescription) error {
 // subscriber offer that carried audio and wait for the next one (LiveKit
 // debounces offers by 150 ms): +150-250 ms to first frame, measured.
 func onlyCodecOf(tr *webrtc.RTPTransceiver, t webrtc.TrackLocal) error {
-	c, ok := t.(interface{ Codec() webrtc.RTPCodecCapability })
+	c, ok := t.(interface {
+		Codec() webrtc.RTPCodecCapability
+	})
 	if !ok || t.Kind() != webrtc.RTPCodecTypeVideo {
 		return nil
 	}
