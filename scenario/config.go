@@ -210,6 +210,8 @@ type StepConfig struct {
 	Name string `yaml:"name"`
 	// Level of set_beauty (0–9).
 	Level int `yaml:"level"`
+	// View of set_view: 180p, 360p, 720p or none (no preference).
+	View string `yaml:"view"`
 	// Fault is an admin API fault: {name: {params}}.
 	Fault Fault `yaml:"fault"`
 	// Spread fires the action for the selected users evenly over this

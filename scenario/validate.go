@@ -29,6 +29,7 @@ var Actions = map[string]string{
 	"pause":         "users pause pushing and playing",
 	"resume":        "users resume",
 	"set_beauty":    "users set the beauty level (level: 0-9)",
+	"set_view":      "users change the size they show remote video in (view: 180p, 360p, 720p, none); a simulcast SFU switches layers",
 	"mark":          "a named instant of the run (name:)",
 	"fault":         "a fault through the room service's admin API (fault:)",
 	"network":       "users' network changes (network: a preset or mapping; for: how long)",
