@@ -124,7 +124,7 @@ assertions:
 // starts a subscription on).
 func TestSimulcastScenarioOnLiveKit(t *testing.T) {
 	if testing.Short() {
-		t.Skip("needs 8 s of media")
+		t.Skip("needs 11 s of media")
 	}
 	c, err := scenario.Parse("simulcast.yaml", []byte(`name: livekit-simulcast
 duration: 11s
