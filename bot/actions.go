@@ -65,7 +65,7 @@ func (b *Bot) applyPlayers() {
 	defer b.mu.Unlock()
 	for _, lt := range b.local {
 		if lt.player != nil {
-			lt.player.SetOff(b.localOff(lt.kind))
+			lt.player.SetOff(b.trackOff(lt))
 		}
 	}
 }
@@ -190,5 +190,30 @@ func (b *Bot) setRemote(ctx context.Context, userID string, change func(*remoteU
 		return fmt.Errorf("bot %s: set remote media of %s: %w", b.UserID(), userID, err)
 	}
 	b.expectVideo(userID)
+	return nil
+}
+
+// SetVideoView changes the size of the element remote video is shown in
+// ("180p", "360p", "720p"; "" no preference), as a browser's adaptive
+// stream reports it: a simulcast server forwards the layer that fits.
+func (b *Bot) SetVideoView(ctx context.Context, res string) error {
+	switch res {
+	case "", "180p", "360p", "720p":
+	default:
+		return fmt.Errorf("bot %s: video view must be 180p, 360p or 720p, got %q", b.UserID(), res)
+	}
+	b.act.Lock()
+	defer b.act.Unlock()
+	sess, err := b.liveSession()
+	if err != nil {
+		return err
+	}
+	if err := sess.Do(ctx, signaling.SetVideoView{Height: height(res)}); err != nil {
+		return fmt.Errorf("bot %s: set video view: %w", b.UserID(), err)
+	}
+	b.mu.Lock()
+	b.cfg.Media.View = res
+	b.joinParams.ViewHeight = height(res)
+	b.mu.Unlock()
 	return nil
 }

@@ -65,7 +65,9 @@ func (g *statsGetters) get(ssrc uint32) *stats.Stats {
 
 // mediaEngine registers the codecs and the two header extensions the
 // receive analysis needs (capture time for e2e latency, audio level).
-func mediaEngine() (*webrtc.MediaEngine, error) {
+// A simulcast publisher adds the MID and RID header extensions: an SFU
+// tells the layers of one track apart by them.
+func mediaEngine(simulcast bool) (*webrtc.MediaEngine, error) {
 	m := &webrtc.MediaEngine{}
 	// "nack" and "nack pli" are added by webrtc.ConfigureNackWithOptions.
 	video := []webrtc.RTCPFeedback{{Type: "ccm", Parameter: "fir"}}
@@ -96,6 +98,11 @@ func mediaEngine() (*webrtc.MediaEngine, error) {
 			}
 		}
 	}
+	if simulcast {
+		if err := webrtc.ConfigureSimulcastExtensionHeaders(m); err != nil {
+			return nil, fmt.Errorf("bot: simulcast header extensions: %w", err)
+		}
+	}
 	return m, nil
 }
 
@@ -115,7 +122,7 @@ func mediaEngine() (*webrtc.MediaEngine, error) {
 // between the NACK interceptors and the reports, so their encoders follow
 // congestion control; fixture bots pay nothing for it.
 func (b *Bot) buildAPI() (*webrtc.API, error) {
-	m, err := mediaEngine()
+	m, err := mediaEngine(b.cfg.Media.Simulcast)
 	if err != nil {
 		return nil, err
 	}

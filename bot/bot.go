@@ -222,7 +222,14 @@ func (b *Bot) enter(ctx context.Context) error {
 		Dial: b.dialer(),
 	}
 	for _, lt := range b.local {
+		if lt.rid != "" {
+			p.VideoLayers = append(p.VideoLayers, b.layer(lt))
+			continue
+		}
 		p.Tracks = append(p.Tracks, lt.track)
+	}
+	if h := height(b.cfg.Media.View); h > 0 {
+		p.ViewHeight = h
 	}
 	b.mu.Lock()
 	b.joinParams = p

@@ -95,6 +95,14 @@ type MediaConfig struct {
 	// pion/mediadevices) instead of replaying fixtures: a fresh keyframe
 	// on request, but a share of a core per bot. Needs -tags live.
 	Live bool `json:"live,omitempty"`
+	// Simulcast publishes the camera as three simulcast layers, the
+	// 180p, 360p and 720p fixtures under RIDs q, h and f (Resolution is
+	// then unused). Only servers that select layers accept it (LiveKit).
+	Simulcast bool `json:"simulcast,omitempty"`
+	// View is the size of the element remote video is shown in ("180p",
+	// "360p", "720p"; "" no preference): a simulcast SFU forwards the
+	// layer that fits it.
+	View string `json:"view,omitempty"`
 }
 
 // withDefaults fills the zero fields with the Default constants.
@@ -182,6 +190,14 @@ func (c Config) Validate() error {
 	}
 	if c.Media.Live && strings.ToLower(c.Media.Codec) != "vp8" {
 		bad("media live encodes vp8 only, got %q", c.Media.Codec)
+	}
+	if c.Media.Simulcast && c.Media.Live {
+		bad("media simulcast replays the fixture layers; it cannot be combined with live")
+	}
+	switch c.Media.View {
+	case "", "180p", "360p", "720p":
+	default:
+		bad("media view must be 180p, 360p or 720p, got %q", c.Media.View)
 	}
 	switch c.Media.Camera {
 	case "front", "back":

@@ -115,6 +115,8 @@ func (b *Bot) handle(ev signaling.Event) {
 		b.remoteMedia(e)
 	case signaling.RemoteTrack:
 		b.addRemoteTrack(e)
+	case signaling.LayerDemand:
+		b.layerDemand(e)
 	case signaling.Message:
 		name := reports.EvBigGroupMsg
 		if e.To != "" {

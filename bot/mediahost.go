@@ -88,6 +88,7 @@ type playerAdapter struct{ p *play.Player }
 func (a playerAdapter) SetOff(off bool)                  { a.p.SetMuted(off) }
 func (a playerAdapter) SwitchSource(camera string) error { return a.p.SwitchSource(camera) }
 func (a playerAdapter) RequestKeyframe()                 { a.p.RequestKeyframe() }
+func (a playerAdapter) ForceKeyframe()                   { a.p.ForceKeyframe() }
 func (a playerAdapter) Close()                           { _ = a.p.Close() }
 func (a playerAdapter) SetExtensions(e media.Extensions) { a.p.SetExtensions(e) }
 
@@ -148,7 +149,7 @@ func (a *analyzerAdapter) Expect(on bool, now time.Time) { a.an.Expect(on, now) 
 
 func (a *analyzerAdapter) Snapshot(now time.Time) rxSnapshot {
 	s := a.an.Snapshot(now)
-	out := rxSnapshot{Frames: s.Delta.Frames, Undecodable: s.Delta.Undecodable, Height: s.Height, FPS: s.FPS, Freezes: int(s.Delta.Freezes),
+	out := rxSnapshot{Frames: s.Delta.Frames, Undecodable: s.Delta.Undecodable, Width: s.Width, Height: s.Height, FPS: s.FPS, Freezes: int(s.Delta.Freezes),
 		FreezeMs: float64(s.Delta.FreezeDuration) / float64(time.Millisecond), Source: s.Source}
 	if s.JitterUpdates > 0 {
 		out.JitterMs = ptr(float64(s.Jitter) / float64(time.Millisecond))

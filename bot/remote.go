@@ -60,7 +60,8 @@ type analyzer interface {
 type rxSnapshot struct {
 	Frames      uint64
 	Undecodable uint64
-	Height      int // picture height announced by the stream, 0 unknown
+	Width       int // picture size announced by the stream's last keyframe, 0 unknown
+	Height      int
 	FPS         float64
 	Freezes     int
 	FreezeMs    float64

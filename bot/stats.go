@@ -100,6 +100,9 @@ func (b *Bot) sample(now time.Time, iv time.Duration) reports.Sample {
 		ts.Frames, ts.Undecodable, ts.FPS, ts.Freezes, ts.FreezeMs = snap.Frames, snap.Undecodable, snap.FPS, snap.Freezes, snap.FreezeMs
 		ts.E2EMs, ts.AudioLevel, ts.Source = snap.E2EMs, snap.AudioLevel, snap.Source
 		ts.JitterMs = snap.JitterMs
+		if rt.kind == "video" {
+			ts.Width, ts.Height = snap.Width, snap.Height
+		}
 		scoreTrack(&ts, snap.Height, secs)
 		s.Tracks = append(s.Tracks, ts)
 		s.RxKbps += ts.Kbps
@@ -155,7 +158,7 @@ func txTrack(lt *localTrack, ssrc uint32, st *stats.Stats, wire txWireCounts, se
 	prev := lt.last
 	lt.last = cur
 	ts := reports.TrackSample{
-		Dir: reports.Tx, Kind: lt.kind, SSRC: ssrc,
+		Dir: reports.Tx, Kind: lt.kind, SSRC: ssrc, RID: lt.rid,
 		Kbps:                 kbps(cur.bytes-prev.bytes, secs),
 		Packets:              cur.packets - prev.packets,
 		Lost:                 cur.remoteLost - prev.remoteLost,

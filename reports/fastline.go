@@ -160,6 +160,12 @@ func (p *fastParser) track(t *TrackSample) bool {
 			return p.uint(&t.FIRs)
 		case "source":
 			return p.intern(&t.Source)
+		case "rid":
+			return p.intern(&t.RID)
+		case "width":
+			return p.intN(&t.Width)
+		case "height":
+			return p.intN(&t.Height)
 		}
 		return false
 	})

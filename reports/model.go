@@ -159,6 +159,15 @@ type TrackSample struct {
 	PLIs       uint64   `json:"plis"`
 	FIRs       uint64   `json:"firs"`
 	Source     string   `json:"source,omitempty"` // rx video: fixture camera recognised ("front", "back")
+
+	// RID (tx video) is the simulcast layer of this stream ("q", "h",
+	// "f"); empty for a single-layer track.
+	RID string `json:"rid,omitempty"`
+	// Width and Height (rx video) are the picture size of the last
+	// keyframe received, read from the bitstream (VP8 frame header, H.264
+	// SPS): on a simulcast SFU, the layer forwarded, whatever was asked.
+	Width  int `json:"width,omitempty"`
+	Height int `json:"height,omitempty"`
 }
 
 // Sink receives a run's events and samples as they happen. Implementations

@@ -151,6 +151,13 @@ type MediaConfig struct {
 	// instead of replaying fixtures: about a quarter of a core per bot, so
 	// for a handful of bots; needs a binary built with -tags live.
 	Live bool `yaml:"live"`
+	// Simulcast publishes the camera as three simulcast layers (the
+	// 180p, 360p and 720p fixtures, RIDs q, h, f); LiveKit targets only.
+	Simulcast bool `yaml:"simulcast"`
+	// View is the size of the element a receiver shows remote video in
+	// (180p, 360p, 720p; empty: no preference): a simulcast SFU forwards
+	// the layer that fits it.
+	View string `yaml:"view"`
 }
 
 // PermissionsConfig describes the privateMapKey a user gets.
@@ -203,6 +210,8 @@ type StepConfig struct {
 	Name string `yaml:"name"`
 	// Level of set_beauty (0–9).
 	Level int `yaml:"level"`
+	// View of set_view: 180p, 360p, 720p or none (no preference).
+	View string `yaml:"view"`
 	// Fault is an admin API fault: {name: {params}}.
 	Fault Fault `yaml:"fault"`
 	// Spread fires the action for the selected users evenly over this

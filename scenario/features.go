@@ -32,6 +32,9 @@ func (c *Config) Features() []FeatureUse {
 		if g.Role == string(signaling.RoleAudience) {
 			use(signaling.FeatureAudience, p+".role")
 		}
+		if g.Media.Simulcast {
+			use(signaling.FeatureSimulcast, p+".media.simulcast")
+		}
 		if g.Permissions != nil {
 			use(signaling.FeaturePrivileges, p+".permissions")
 		}

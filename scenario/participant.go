@@ -32,6 +32,12 @@ type NetworkSetter interface {
 	SetNetwork(n *NetworkConfig, d time.Duration) error
 }
 
+// ViewSetter is a Participant whose remote video view size the set_view
+// action can change ("180p", "360p", "720p"; "" no preference).
+type ViewSetter interface {
+	SetVideoView(ctx context.Context, res string) error
+}
+
 // Factory makes a Participant for a planned user, not yet started, whose
 // events and samples go to sink. The runner makes a new one for every
 // start (a churned user rejoins as a fresh participant).

@@ -1,6 +1,7 @@
 package scenario
 
 import (
+	"cmp"
 	"fmt"
 	"io"
 	"math"
@@ -23,6 +24,7 @@ type Action struct {
 	To     string
 	Custom *CustomConfig
 	Level  int
+	View   string // set_view: 180p, 360p, 720p; "" no preference
 	Mark   string
 	Fault  *Fault
 	// Network and For are the network action's impairment and duration
@@ -213,7 +215,7 @@ func (p *Plan) step(i int) {
 			}
 		}
 		p.Actions = append(p.Actions, Action{At: t, Name: s.Action, User: u.ID, Remote: rem, Text: s.Text, To: s.To,
-			Custom: s.Custom, Level: s.Level, Network: s.Network, For: s.For.D(), Source: src})
+			Custom: s.Custom, Level: s.Level, View: viewOf(s.View), Network: s.Network, For: s.For.D(), Source: src})
 	}
 }
 
@@ -287,7 +289,17 @@ func (a Action) describe() string {
 		parts = append(parts, fmt.Sprintf("custom %q", a.Custom.Data))
 	case a.Name == "set_beauty":
 		parts = append(parts, fmt.Sprintf("level %d", a.Level))
+	case a.Name == "set_view":
+		parts = append(parts, "view "+cmp.Or(a.View, "none"))
 	}
 	parts = append(parts, "("+a.Source+")")
 	return strings.Join(parts, " ")
+}
+
+// viewOf is a set_view step's view as bots take it ("none" → "").
+func viewOf(v string) string {
+	if v == "none" {
+		return ""
+	}
+	return v
 }

@@ -29,6 +29,7 @@ var Actions = map[string]string{
 	"pause":         "users pause pushing and playing",
 	"resume":        "users resume",
 	"set_beauty":    "users set the beauty level (level: 0-9)",
+	"set_view":      "users change the size they show remote video in (view: 180p, 360p, 720p, none); a simulcast SFU switches layers",
 	"mark":          "a named instant of the run (name:)",
 	"fault":         "a fault through the room service's admin API (fault:)",
 	"network":       "users' network changes (network: a preset or mapping; for: how long)",
@@ -265,6 +266,12 @@ func (v *validator) groups() {
 		v.oneOf(p+".media.codec", &g.Media.Codec, "vp8", "vp8", "h264")
 		v.oneOf(p+".media.resolution", &g.Media.Resolution, "360p", "180p", "360p", "720p")
 		v.oneOf(p+".media.camera", &g.Media.Camera, "front", "front", "back")
+		if g.Media.View != "" {
+			v.oneOf(p+".media.view", &g.Media.View, "", "180p", "360p", "720p")
+		}
+		if g.Media.Simulcast && g.Media.Live {
+			v.errorf(p+".media.simulcast", "simulcast replays the 180p/360p/720p fixtures; remove live or simulcast", "simulcast with live: true")
+		}
 		if g.Media.Live && !live.Available {
 			v.errorf(p+".media.live", "build roombot with -tags live (cgo, libvpx), or replay fixtures", "live encoding is not in this binary")
 		}

@@ -173,6 +173,7 @@ func (v *validator) stepFields(p string, s *StepConfig, t time.Duration) {
 	only(s.Name != "", "name", "mark")
 	only(!s.Fault.IsZero(), "fault", "fault")
 	only(s.Level != 0, "level", "set_beauty")
+	only(s.View != "", "view", "set_view")
 	only(s.Network != nil, "network", "network")
 	only(s.For != 0, "for", "network")
 	switch a {
@@ -197,6 +198,12 @@ func (v *validator) stepFields(p string, s *StepConfig, t time.Duration) {
 		v.network(p+".network", s.Network)
 		if s.For.D() > 0 && t+s.For.D() > v.c.Duration.D() {
 			v.errorf(p+".for", fmt.Sprintf("the run lasts %s", v.c.Duration), "the network change ends after the end of the run")
+		}
+	case "set_view":
+		if s.View == "" {
+			v.errorf(p, "add view: 180p (or 360p, 720p, none)", "set_view needs view:")
+		} else {
+			v.oneOf(p+".view", &s.View, "", "180p", "360p", "720p", "none")
 		}
 	case "set_beauty":
 		if s.Level < 0 || s.Level > 9 {

@@ -218,6 +218,12 @@ func (w *worker) do(ctx context.Context, a *Action) error {
 		return p.Resume(ctx)
 	case "set_beauty":
 		return p.SetBeauty(a.Level)
+	case "set_view":
+		vs, ok := p.(ViewSetter)
+		if !ok {
+			return errors.New("this participant's video view cannot change")
+		}
+		return vs.SetVideoView(ctx, a.View)
 	case "network":
 		ns, ok := p.(NetworkSetter)
 		if !ok {

@@ -69,6 +69,16 @@ type JoinParams struct {
 	// Tracks are published on entering (camera and microphone); nil for
 	// a participant that only receives.
 	Tracks []webrtc.TrackLocal
+	// VideoLayers, when set, are the camera's simulcast layers, lowest
+	// first (LiveKit's q, h, f): one video track sent as several
+	// encodings. The camera track is then not in Tracks. Only a driver
+	// without a Limited refusal of FeatureSimulcast accepts them.
+	VideoLayers []Layer
+	// ViewHeight is the height in pixels of the element remote video is
+	// shown in (what a browser's adaptive stream tells an SFU); 0 means
+	// no preference (the best layer). A driver that forwards one layer
+	// ignores it.
+	ViewHeight int
 	// AudioMuted and VideoOff are the initial local media state.
 	AudioMuted, VideoOff bool
 
@@ -79,6 +89,27 @@ type JoinParams struct {
 	// e.g. an impaired one); drivers dial through it instead of their own
 	// dialer's network.
 	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
+}
+
+// Layer is one simulcast layer of the camera track.
+type Layer struct {
+	// RID is the RTP stream ID ("q", "h", "f"); Track has the same ID
+	// and stream ID as the other layers and this RID.
+	RID           string
+	Width, Height int
+	Kbps          int // the fixture's nominal bitrate
+	Track         webrtc.TrackLocal
+}
+
+// DrainRTCPLayer is DrainRTCP for the simulcast encoding rid of s (pion
+// reads the RTCP of each encoding separately).
+func DrainRTCPLayer(s *webrtc.RTPSender, rid string) {
+	buf := make([]byte, 1500)
+	for {
+		if _, _, err := s.ReadSimulcast(buf, rid); err != nil {
+			return
+		}
+	}
 }
 
 // DrainRTCP reads and discards RTCP from s until it is closed, so that the

@@ -87,6 +87,12 @@ type Kicked struct {
 // (for example a refused publish for lack of a privilege bit).
 type Failure struct{ Err *Error }
 
+// LayerDemand: the server says which simulcast layers of the published
+// camera track anyone receives (LiveKit dynacast). A layer not enabled
+// should not be sent until a later LayerDemand enables it; RIDs not
+// named keep their state.
+type LayerDemand struct{ Enabled map[string]bool }
+
 // Disconnected: the signaling connection was lost; no more events follow.
 type Disconnected struct{ Err error }
 
@@ -99,3 +105,4 @@ func (Message) isEvent()      {}
 func (Kicked) isEvent()       {}
 func (Failure) isEvent()      {}
 func (Disconnected) isEvent() {}
+func (LayerDemand) isEvent()  {}

@@ -26,7 +26,13 @@ type SetRecvMode struct{ Mode RecvMode }
 // SendMessage sends an IM message; To empty means the room's group.
 type SendMessage struct{ Message Message }
 
+// SetVideoView changes JoinParams.ViewHeight: the height of the element
+// remote video is shown in (0: no preference). A simulcast SFU forwards
+// the layer that fits it.
+type SetVideoView struct{ Height int }
+
 func (SetLocalMedia) isRequest()  {}
+func (SetVideoView) isRequest()   {}
 func (SetRemoteMedia) isRequest() {}
 func (SetRecvMode) isRequest()    {}
 func (SendMessage) isRequest()    {}

@@ -12,7 +12,8 @@ import (
 // Defaults of the package.
 const (
 	// DefaultKeyframeMinInterval rate-limits RequestKeyframe: a request
-	// within this time of the last keyframe sent is answered by that one.
+	// within this time of the last keyframe sent to answer one is answered
+	// at the end of it (or by a natural keyframe before).
 	DefaultKeyframeMinInterval = 300 * time.Millisecond
 	// DefaultMaxLag is how late a frame may be before a Player gives up
 	// catching up and restarts its schedule from now (a burst of a second

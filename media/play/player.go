@@ -39,10 +39,10 @@ type Player struct {
 	t0             time.Time // schedule origin
 	elapsed        uint64    // RTP clock units from t0 to frame idx
 	muted          bool
-	needKey        bool // video must resume on a keyframe
-	wantKey        bool // a keyframe was requested
-	talkspurt      bool // next audio packet starts a talkspurt (marker bit)
-	lastKey        time.Time
+	needKey        bool      // video must resume on a keyframe
+	wantKey        bool      // a keyframe was requested
+	talkspurt      bool      // next audio packet starts a talkspurt (marker bit)
+	lastKey        time.Time // last jump made to answer a request
 	keyMinInterval time.Duration
 	ext            media.Extensions
 	extSet         bool // pkt's extension list matches ext
@@ -131,12 +131,22 @@ func (p *Player) Muted() bool {
 }
 
 // RequestKeyframe asks for a keyframe: the next frame sent jumps to the next
-// keyframe of the loop, unless a keyframe was sent within the rate limit
-// (WithKeyframeMinInterval). Cheap enough to call from an RTCP reader.
+// keyframe of the loop; when a keyframe was sent for a request within the
+// rate limit (WithKeyframeMinInterval), the first frame after the limit
+// does (unless a natural keyframe came first). Cheap enough to call from an RTCP reader.
 func (p *Player) RequestKeyframe() {
 	p.stats.keyRequests.Add(1)
 	p.mu.Lock()
 	p.wantKey = true
+	p.mu.Unlock()
+}
+
+// ForceKeyframe makes the next frame sent a keyframe (video), outside the
+// rate limit of RequestKeyframe and without using it up: for the sender's
+// own reasons, such as a stream that has just been bound.
+func (p *Player) ForceKeyframe() {
+	p.mu.Lock()
+	p.needKey = true
 	p.mu.Unlock()
 }
 

@@ -61,12 +61,17 @@ func (p *Player) chooseVideoFrame(now time.Time) {
 		return
 	}
 	jump := p.needKey
-	if p.wantKey {
+	// The rate limit is between answers to requests (lastKey): a natural
+	// or start keyframe does not delay one, since an SFU that asks just
+	// after it could not forward it (a new subscriber; LiveKit holds a new
+	// downtrack until a keyframe). A request inside the limit waits for
+	// its end (or a natural keyframe) instead of being dropped: LiveKit
+	// throttles its PLI retries to 0.5-1 s.
+	if p.wantKey && now.Sub(p.lastKey) >= p.keyMinInterval {
 		p.wantKey = false
-		if now.Sub(p.lastKey) >= p.keyMinInterval {
-			jump = true
-			p.stats.keyJumps.Add(1)
-		}
+		p.lastKey = now
+		jump = true
+		p.stats.keyJumps.Add(1)
 	}
 	if jump {
 		if k := c.NextKeyframe(p.idx); k >= 0 {
@@ -124,7 +129,6 @@ func (p *Player) writeFrame(video bool, now time.Time) {
 	p.stats.frames.Add(1)
 	if f.Key {
 		p.stats.keyframes.Add(1)
-		p.lastKey = p.due
 	}
 }
 

@@ -28,7 +28,8 @@ func botConfig(u *scenario.User, tg *Target) bot.Config {
 		Muted: g.Muted, CameraOff: g.CameraOff, EnableIM: g.IM, MaxMembers: g.MaxMembers,
 		Role: signaling.Role(g.Role), RecvMode: recvModes[g.RecvMode],
 		Media: bot.MediaConfig{Codec: g.Media.Codec, Resolution: g.Media.Resolution, Camera: g.Media.Camera,
-			NoAudio: g.Media.Audio != nil && !*g.Media.Audio, NoVideo: g.Media.Video != nil && !*g.Media.Video, Live: g.Media.Live},
+			NoAudio: g.Media.Audio != nil && !*g.Media.Audio, NoVideo: g.Media.Video != nil && !*g.Media.Video, Live: g.Media.Live,
+			Simulcast: g.Media.Simulcast, View: g.Media.View},
 	}
 	if g.Permissions != nil {
 		bc.Privileges = signature.Privilege(g.Permissions.Privileges)

@@ -115,3 +115,57 @@ assertions:
 		}
 	}
 }
+
+// TestSimulcastScenarioOnLiveKit: the whole path from the file (a
+// simulcast publisher, a 180p and a no-preference viewer, a set_view step
+// to 720p) to the report lines: the publisher's stats carry three tx
+// layers, and each viewer's rx video shows the picture size of the layer
+// it got: small 180p then 720p, big 720p (after any first layer LiveKit
+// starts a subscription on).
+func TestSimulcastScenarioOnLiveKit(t *testing.T) {
+	if testing.Short() {
+		t.Skip("needs 11 s of media")
+	}
+	c, err := scenario.Parse("simulcast.yaml", []byte(`name: livekit-simulcast
+duration: 11s
+rooms: 1
+groups:
+  - {name: pub, count: 1, media: {simulcast: true}}
+  - {name: small, count: 1, role: audience, media: {view: 180p}}
+  - {name: big, count: 1, role: audience}
+timeline:
+  - {at: 6s, action: set_view, users: "group:small", view: 720p}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := playOnLiveKit(t, c)
+	ds, err := reports.Load(o.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rids := map[string]bool{}
+	heights := map[string][]int{} // viewer group → rx video heights, changes only
+	for _, s := range ds.Samples {
+		for _, ts := range s.Tracks {
+			switch {
+			case ts.Dir == reports.Tx && ts.Kind == "video" && ts.Packets > 0:
+				rids[ts.RID] = true
+			case ts.Dir == reports.Rx && ts.Kind == "video" && ts.Frames > 0:
+				g := strings.SplitN(s.User, "-", 2)[0]
+				if h := heights[g]; len(h) == 0 || h[len(h)-1] != ts.Height {
+					heights[g] = append(h, ts.Height)
+				}
+			}
+		}
+	}
+	if !rids["q"] || !rids["h"] || !rids["f"] || len(rids) != 3 {
+		t.Errorf("tx layers with packets: %v; want q, h, f", rids)
+	}
+	// LiveKit may start a new subscription on another layer (360p was
+	// seen) before it settles on the wanted one.
+	small, big := heights["small"], heights["big"]
+	if len(small) < 2 || small[len(small)-2] != 180 || small[len(small)-1] != 720 || len(big) == 0 || big[len(big)-1] != 720 {
+		t.Errorf("received heights %v; want small ending 180 then 720 (set_view), big ending 720", heights)
+	}
+}

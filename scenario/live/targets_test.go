@@ -33,6 +33,11 @@ func TestCheckTargets(t *testing.T) {
 			"target.admin_url: target kind livekit does not use admin_url"},
 		{"token_auth_env needs token_url", "target: {kind: livekit, url: ws://127.0.0.1:1, token_auth_env: T}\n" + groups,
 			"x.yaml:1:64: target.token_auth_env: token_auth_env without token_url"},
+		{"livekit plays simulcast", "target: {kind: livekit, url: ws://127.0.0.1:1}\ngroups: [{name: g, count: 2, media: {simulcast: true, view: 180p}}]\n", ""},
+		{"reference service lacks simulcast", "groups: [{name: g, count: 2, media: {simulcast: true}}]\n",
+			"x.yaml:1:49: groups[0].media.simulcast: simulcast is not supported by target embedded (the reference service forwards a single layer per track)"},
+		{"janus lacks simulcast", "target: {kind: janus, url: ws://127.0.0.1:1}\ngroups: [{name: g, count: 2, media: {simulcast: true}}]\n",
+			"groups[0].media.simulcast: simulcast is not supported by target janus (the driver publishes one layer per track)"},
 		{"unknown kind", "target: {kind: nosuch, url: ws://127.0.0.1:1}\n" + groups,
 			`x.yaml:1:16: target.kind: unknown target kind "nosuch" (kinds: `},
 	} {

@@ -75,14 +75,8 @@ func New(serverURL string, opts ...Option) *Driver {
 }
 
 // Unsupported implements signaling.Limited: every room feature of the
-// component maps to LiveKit (docs/targets.md); simulcast is not
-// implemented by this driver yet.
-func (d *Driver) Unsupported(f signaling.Feature) string {
-	if f == signaling.FeatureSimulcast {
-		return "the LiveKit driver publishes one layer per track (simulcast not implemented yet)"
-	}
-	return ""
-}
+// component maps to LiveKit (docs/targets.md), simulcast included.
+func (d *Driver) Unsupported(signaling.Feature) string { return "" }
 
 // RoomName is the LiveKit room of a TRTC room: the string ID as is, a
 // numeric one in decimal.
@@ -162,7 +156,7 @@ func (d *Driver) rtcURL(p signaling.JoinParams) (string, error) {
 		return "", fmt.Errorf("livekit: bad server URL scheme %q", u.Scheme)
 	}
 	u.Path = strings.TrimRight(u.Path, "/") + "/rtc"
-	q := url.Values{"protocol": {strconv.Itoa(ProtocolVersion)}, "sdk": {"go"}, "version": {"roombot"},
+	q := url.Values{"protocol": {strconv.Itoa(ProtocolVersion)}, "sdk": {"roombot"}, "version": {"roombot"},
 		"auto_subscribe": {autoSubscribe(p)}, "adaptive_stream": {"0"}}
 	u.RawQuery = q.Encode()
 	return u.String(), nil

@@ -56,6 +56,16 @@ func (c *collector) WriteSample(x reports.Sample) {
 // of remote's kind for which pred holds (bounded by limit).
 func (c *collector) waitRx(t *testing.T, what string, t0 time.Time, remote, kind string, limit time.Duration, pred func(reports.TrackSample) bool) {
 	t.Helper()
+	c.waitTrack(t, what, t0, limit, func(ts reports.TrackSample) bool {
+		return ts.Dir == reports.Rx && ts.Remote == remote && ts.Kind == kind && pred(ts)
+	}, func(ts reports.TrackSample) bool { return ts.Remote == remote && ts.Kind == kind })
+}
+
+// waitTrack blocks until a stats sample taken after t0 has a track for
+// which match holds (bounded by limit); on failure it lists the packets
+// and frames of the tracks of interest.
+func (c *collector) waitTrack(t *testing.T, what string, t0 time.Time, limit time.Duration, match, interest func(reports.TrackSample) bool) {
+	t.Helper()
 	deadline := time.NewTimer(limit)
 	defer deadline.Stop()
 	for {
@@ -65,7 +75,7 @@ func (c *collector) waitRx(t *testing.T, what string, t0 time.Time, remote, kind
 				continue
 			}
 			for _, ts := range x.Tracks {
-				if ts.Dir == reports.Rx && ts.Remote == remote && ts.Kind == kind && pred(ts) {
+				if match(ts) {
 					c.mu.Unlock()
 					return
 				}
@@ -79,13 +89,13 @@ func (c *collector) waitRx(t *testing.T, what string, t0 time.Time, remote, kind
 			var b strings.Builder
 			for _, x := range c.samples {
 				for _, ts := range x.Tracks {
-					if ts.Remote == remote && ts.Kind == kind {
-						fmt.Fprintf(&b, " %s:%d/%df", x.Time.Format("05.000"), ts.Packets, ts.Frames)
+					if interest(ts) {
+						fmt.Fprintf(&b, " %s:%d/%df/%dp", x.Time.Format("05.000"), ts.Packets, ts.Frames, ts.Height)
 					}
 				}
 			}
 			c.mu.Unlock()
-			t.Fatalf("%s: no such sample after %s (t0 %s; packets/frames:%s)", what, limit, t0.Format("05.000"), b.String())
+			t.Fatalf("%s: no such sample after %s (t0 %s; packets/frames/height:%s)", what, limit, t0.Format("05.000"), b.String())
 		}
 	}
 }

@@ -25,7 +25,25 @@ type negotiator struct {
 	mu        sync.Mutex // SDP handling vs. candidate sending
 	remoteSet bool
 	pending   []webrtc.ICECandidateInit
+	// localSent: one of our candidates went to the server. The
+	// subscriber applies the server's candidates only then (or after
+	// holdMax), so that our first connectivity check cannot reach the
+	// server before our candidate: the server is the controlling agent
+	// there, and a pair with a candidate it first learnt from a check
+	// (peer-reflexive) waits pion's 1 s prflx acceptance time before it is
+	// nominated — seen in about half the joins, delaying every subscribed
+	// track by a second.
+	localSent bool
+	hold      *time.Timer
 }
+
+// holdMax bounds how long the subscriber keeps the server's candidates
+// waiting for one of its own.
+const holdMax = 200 * time.Millisecond
+
+// settle is how long after our first candidate the subscriber still
+// waits before it applies the server's.
+const settle = 30 * time.Millisecond
 
 func (s *session) newNegotiator(target livekit.SignalTarget, ice []webrtc.ICEServer) (*negotiator, error) {
 	pc, err := newPC(s.p, ice)
@@ -36,6 +54,9 @@ func (s *session) newNegotiator(target livekit.SignalTarget, ice []webrtc.ICESer
 	pc.OnConnectionStateChange(func(st webrtc.PeerConnectionState) {
 		s.d.log.Debug("livekit: peer connection", "user", s.p.UserID, "pc", target.String(), "state", st.String())
 	})
+	pc.OnICEConnectionStateChange(func(st webrtc.ICEConnectionState) {
+		s.d.log.Debug("livekit: ice", "user", s.p.UserID, "pc", target.String(), "state", st.String())
+	})
 	pc.OnICECandidate(func(c *webrtc.ICECandidate) {
 		if c == nil {
 			return
@@ -43,6 +64,12 @@ func (s *session) newNegotiator(target livekit.SignalTarget, ice []webrtc.ICESer
 		n.mu.Lock() // after the description this candidate belongs to
 		defer n.mu.Unlock()
 		_ = s.send(&livekit.SignalRequest{Message: &livekit.SignalRequest_Trickle{Trickle: protosignalling.ToProtoTrickle(c.ToJSON(), target, false)}})
+		if !n.localSent && n.target == livekit.SignalTarget_SUBSCRIBER && n.hold != nil {
+			n.hold.Reset(settle) // the server applies our answer and candidate first
+			return
+		}
+		n.localSent = true
+		n.flush()
 	})
 	return n, nil
 }
@@ -60,13 +87,23 @@ func (n *negotiator) addRemoteCandidate(t *livekit.TrickleRequest) {
 	}
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	if !n.remoteSet {
-		n.pending = append(n.pending, init)
+	n.pending = append(n.pending, init)
+	n.flush()
+}
+
+// flush applies the waiting server candidates once the remote
+// description is set and, on the subscriber, one of ours was sent
+// (localSent). n.mu is held.
+func (n *negotiator) flush() {
+	if !n.remoteSet || (n.target == livekit.SignalTarget_SUBSCRIBER && !n.localSent) {
 		return
 	}
-	if err := n.pc.AddICECandidate(init); err != nil {
-		n.s.d.log.Debug("livekit: server candidate rejected", "err", err)
+	for _, c := range n.pending {
+		if err := n.pc.AddICECandidate(c); err != nil {
+			n.s.d.log.Debug("livekit: server candidate rejected", "err", err)
+		}
 	}
+	n.pending = nil
 }
 
 // setRemote applies a remote description and the candidates that waited
@@ -77,19 +114,24 @@ func (n *negotiator) setRemote(sd *livekit.SessionDescription) error {
 		return fmt.Errorf("livekit: apply %s %s: %w", strings.ToLower(n.target.String()), desc.Type, err)
 	}
 	n.remoteSet = true
-	for _, c := range n.pending {
-		if err := n.pc.AddICECandidate(c); err != nil {
-			n.s.d.log.Debug("livekit: server candidate rejected", "err", err)
-		}
+	if !n.localSent && n.hold == nil && n.target == livekit.SignalTarget_SUBSCRIBER {
+		n.hold = time.AfterFunc(holdMax, func() {
+			n.mu.Lock()
+			defer n.mu.Unlock()
+			n.localSent = true // none came: apply the server's anyway
+			n.flush()
+		})
 	}
-	n.pending = nil
+	n.flush()
 	return nil
 }
 
-// answerOffer answers a subscriber offer from the server.
+// answerOffer answers a subscriber offer from the server, as the DTLS
+// server (dtlsServerOffer).
 func (n *negotiator) answerOffer(sd *livekit.SessionDescription) error {
 	n.mu.Lock()
 	defer n.mu.Unlock()
+	sd = &livekit.SessionDescription{Type: sd.GetType(), Sdp: dtlsServerOffer(sd.GetSdp()), Id: sd.GetId(), MidToTrackId: sd.GetMidToTrackId()}
 	if err := n.setRemote(sd); err != nil {
 		return err
 	}
@@ -102,6 +144,55 @@ func (n *negotiator) answerOffer(sd *livekit.SessionDescription) error {
 	}
 	return n.s.send(&livekit.SignalRequest{Message: &livekit.SignalRequest_Answer{
 		Answer: protosignalling.ToProtoSessionDescription(*n.pc.LocalDescription(), sd.GetId(), nil)}})
+}
+
+// onlyCodecOf offers only t's codec (and its RTX) on tr. The driver
+// presents itself as an SDK LiveKit does not know (sdk=roombot), so the
+// server takes a video track's codec from the SDP (the first one
+// negotiated) and publishes the track at once, as for browsers; as "go" it
+// waited for the first video packet, which made video miss the
+// subscriber offer that carried audio and wait for the next one (LiveKit
+// debounces offers by 150 ms): +150-250 ms to first frame, measured.
+func onlyCodecOf(tr *webrtc.RTPTransceiver, t webrtc.TrackLocal) error {
+	c, ok := t.(interface {
+		Codec() webrtc.RTPCodecCapability
+	})
+	if !ok || t.Kind() != webrtc.RTPCodecTypeVideo {
+		return nil
+	}
+	all := tr.Sender().GetParameters().Codecs
+	var keep []webrtc.RTPCodecParameters
+	for _, p := range all {
+		if strings.EqualFold(p.MimeType, c.Codec().MimeType) {
+			keep = append(keep, p)
+		}
+	}
+	for _, p := range all {
+		for _, k := range keep[:len(keep):len(keep)] {
+			if strings.EqualFold(p.MimeType, webrtc.MimeTypeRTX) && p.SDPFmtpLine == fmt.Sprintf("apt=%d", k.PayloadType) {
+				keep = append(keep, p)
+			}
+		}
+	}
+	if len(keep) == 0 {
+		return fmt.Errorf("livekit: codec %s is not in the bot's media engine", c.Codec().MimeType)
+	}
+	if err := tr.SetCodecPreferences(keep); err != nil {
+		return fmt.Errorf("livekit: video codec preferences: %w", err)
+	}
+	return nil
+}
+
+// dtlsServerOffer makes pion answer the server's subscriber offer as the
+// DTLS server (a=setup:passive), so that livekit-server sends the
+// ClientHello. It offers actpass, and pion would be the DTLS client: its
+// first ClientHello was seen lost about one join in three (the server
+// not listening yet) and pion's 1 s retransmission timer then delayed
+// all subscribed media by a second (timeline in docs/targets.md). Reading
+// the offer as a=setup:active makes pion pick the server role (its
+// setting engine is the bot's); passive is a valid answer to actpass.
+func dtlsServerOffer(sdp string) string {
+	return strings.ReplaceAll(sdp, "a=setup:actpass", "a=setup:active")
 }
 
 // applyAnswer applies the server's answer to our publisher offer.
@@ -164,8 +255,22 @@ func (s *session) publish(ctx context.Context) error {
 		dc.OnMessage(s.onData)
 		s.reliable = dc
 	}
+	if len(s.p.VideoLayers) > 0 {
+		info, err := s.addTrack(ctx, s.p.VideoLayers[0].Track, s.p.VideoLayers)
+		if err != nil {
+			return err
+		}
+		if info != nil {
+			s.mu.Lock()
+			s.local[webrtc.RTPCodecTypeVideo] = info.GetSid()
+			s.mu.Unlock()
+			if err := s.addLayers(); err != nil {
+				return err
+			}
+		}
+	}
 	for _, t := range s.p.Tracks {
-		info, err := s.addTrack(ctx, t)
+		info, err := s.addTrack(ctx, t, nil)
 		if err != nil {
 			return err
 		}
@@ -179,6 +284,9 @@ func (s *session) publish(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("livekit: attach %s track: %w", t.Kind(), err)
 		}
+		if err := onlyCodecOf(tr, t); err != nil {
+			return err
+		}
 		sender := tr.Sender()
 		s.wg.Add(1)
 		go func() {
@@ -190,12 +298,22 @@ func (s *session) publish(ctx context.Context) error {
 }
 
 // addTrack sends one AddTrackRequest and waits for the server's answer:
-// the track's info, or nil when it refused.
-func (s *session) addTrack(ctx context.Context, t webrtc.TrackLocal) (*livekit.TrackInfo, error) {
+// the track's info, or nil when it refused. layers are the simulcast
+// layers of a camera track (nil: one layer).
+func (s *session) addTrack(ctx context.Context, t webrtc.TrackLocal, layers []signaling.Layer) (*livekit.TrackInfo, error) {
 	req := &livekit.AddTrackRequest{Cid: t.ID(), Name: t.Kind().String(), Type: livekit.TrackType_AUDIO,
 		Source: livekit.TrackSource_MICROPHONE, Muted: s.p.AudioMuted}
 	if t.Kind() == webrtc.RTPCodecTypeVideo {
 		req.Type, req.Source, req.Muted = livekit.TrackType_VIDEO, livekit.TrackSource_CAMERA, s.p.VideoOff
+	}
+	if len(layers) > 0 {
+		top := layers[len(layers)-1]
+		req.Width, req.Height, req.Layers = uint32(top.Width), uint32(top.Height), videoLayers(layers)
+		if c, ok := t.(interface {
+			Codec() webrtc.RTPCodecCapability
+		}); ok {
+			req.SimulcastCodecs = []*livekit.SimulcastCodec{{Codec: c.Codec().MimeType, Cid: t.ID()}}
+		}
 	}
 	ch := make(chan *livekit.TrackInfo, 1)
 	s.pubMu.Lock()

@@ -20,6 +20,7 @@ type subState struct {
 	kind       livekit.TrackType
 	subscribed bool // UpdateSubscription subscribe sent
 	disabled   bool // UpdateTrackSettings disabled sent
+	viewSent   bool // UpdateTrackSettings with the view size sent
 }
 
 // memberOf is the component's view of a participant: publishing when it
@@ -147,7 +148,7 @@ func (s *session) wanted(identity string, kind livekit.TrackType) bool {
 // subscribed is subscribed; a subscribed one is enabled or disabled by its
 // track settings (the server stops forwarding, no renegotiation).
 func (s *session) resubscribe(identity string) error {
-	var subscribe, enable, disable []string
+	var subscribe, enable, disable, video []string
 	s.mu.Lock()
 	for sid, st := range s.subs {
 		if identity != "" && st.identity != identity {
@@ -158,6 +159,12 @@ func (s *session) resubscribe(identity string) error {
 		case want && !st.subscribed:
 			st.subscribed = true
 			subscribe = append(subscribe, sid)
+		case want && st.disabled && st.kind == livekit.TrackType_VIDEO:
+			// Enabled with the view size (or HIGH): LiveKit's settings
+			// without one mean the LOW layer.
+			st.disabled = false
+			st.viewSent = true
+			video = append(video, sid)
 		case want && st.disabled:
 			st.disabled = false
 			enable = append(enable, sid)
@@ -165,11 +172,22 @@ func (s *session) resubscribe(identity string) error {
 			st.disabled = true
 			disable = append(disable, sid)
 		}
+		if want && st.kind == livekit.TrackType_VIDEO && s.view > 0 && !st.viewSent {
+			st.viewSent = true // the view size, once per track (SetVideoView resends)
+			video = append(video, sid)
+		}
+	}
+	var view *livekit.UpdateTrackSettings
+	if len(video) > 0 {
+		view = s.viewSettings(video)
 	}
 	s.mu.Unlock()
 	var err error
 	if len(subscribe) > 0 {
 		err = s.send(&livekit.SignalRequest{Message: &livekit.SignalRequest_Subscription{Subscription: &livekit.UpdateSubscription{TrackSids: subscribe, Subscribe: true}}})
+	}
+	if view != nil && err == nil {
+		err = s.send(&livekit.SignalRequest{Message: &livekit.SignalRequest_TrackSetting{TrackSetting: view}})
 	}
 	for _, set := range []struct {
 		sids     []string

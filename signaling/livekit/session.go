@@ -40,6 +40,7 @@ type session struct {
 	members  map[string]*member // identity → state
 	bySid    map[string]string  // participant sid → identity
 	recv     signaling.RecvMode
+	view     int                            // ViewHeight (SetVideoView)
 	override map[string][2]bool             // identity → {audio, video} wanted (block/unblock)
 	subs     map[string]*subState           // remote track sid → subscription
 	local    map[webrtc.RTPCodecType]string // kind → own track sid
@@ -61,7 +62,7 @@ var _ signaling.Session = (*session)(nil)
 func newSession(d *Driver, ws *websocket.Conn, p signaling.JoinParams, room string, h signaling.Handler) *session {
 	return &session{d: d, ws: ws, p: p, room: room, h: h, q: evq.New(), dcOpen: make(chan struct{}),
 		published: map[string]chan *livekit.TrackInfo{}, members: map[string]*member{}, bySid: map[string]string{},
-		recv: p.RecvMode, override: map[string][2]bool{}, subs: map[string]*subState{},
+		recv: p.RecvMode, view: p.ViewHeight, override: map[string][2]bool{}, subs: map[string]*subState{},
 		local: map[webrtc.RTPCodecType]string{}, pingEvery: 5 * time.Second, pingLimit: 15 * time.Second,
 		readerEnd: make(chan struct{}), stop: make(chan struct{})}
 }
@@ -214,6 +215,8 @@ func (s *session) handle(res *livekit.SignalResponse) error {
 		}
 	case *livekit.SignalResponse_Leave:
 		return s.left(m.Leave)
+	case *livekit.SignalResponse_SubscribedQualityUpdate:
+		s.qualityUpdate(m.SubscribedQualityUpdate)
 	case *livekit.SignalResponse_Mute:
 		// The server (RoomService MutePublishedTrack) muted our track: the
 		// others see it in their ParticipantUpdate; nothing to tell the bot.
@@ -315,6 +318,21 @@ func (s *session) Do(ctx context.Context, r signaling.Request) error {
 		return s.resubscribe("")
 	case signaling.SendMessage:
 		return s.sendIM(ctx, r.Message)
+	case signaling.SetVideoView:
+		s.mu.Lock()
+		s.view = r.Height
+		var sids []string
+		for sid, st := range s.subs {
+			if st.kind == livekit.TrackType_VIDEO && st.subscribed && !st.disabled {
+				sids = append(sids, sid)
+			}
+		}
+		set := s.viewSettings(sids)
+		s.mu.Unlock()
+		if len(sids) == 0 {
+			return nil
+		}
+		return s.send(&livekit.SignalRequest{Message: &livekit.SignalRequest_TrackSetting{TrackSetting: set}})
 	}
 	return fmt.Errorf("livekit: unsupported request %T", r)
 }
@@ -394,6 +412,11 @@ func (s *session) closePCs() {
 		if n == nil {
 			continue
 		}
+		n.mu.Lock()
+		if n.hold != nil {
+			n.hold.Stop()
+		}
+		n.mu.Unlock()
 		done := make(chan struct{})
 		wg.Add(1)
 		go func() {

@@ -42,6 +42,9 @@ func (d *Driver) Join(ctx context.Context, p signaling.JoinParams, h signaling.H
 	if p.NewPeerConnection == nil {
 		return nil, errors.New("native: JoinParams.NewPeerConnection is nil")
 	}
+	if len(p.VideoLayers) > 0 {
+		return nil, errors.New("native: " + d.Unsupported(signaling.FeatureSimulcast) + " (simulcast layers given)")
+	}
 	if h == nil {
 		h = func(signaling.Event) {}
 	}

@@ -138,6 +138,8 @@ func (s *session) Do(ctx context.Context, r signaling.Request) error {
 		t, body = protocol.TypeRemote, &protocol.Remote{UserID: r.UserID, Audio: r.Audio, Video: r.Video, Clear: r.Clear}
 	case signaling.SetRecvMode:
 		t, body = protocol.TypeRecvMode, &protocol.RecvMode{Mode: int(r.Mode)}
+	case signaling.SetVideoView:
+		return nil // one layer per track: the view size changes nothing
 	case signaling.SendMessage:
 		m := r.Message
 		kind := string(m.Type)
