@@ -212,6 +212,8 @@ func (s *session) Do(ctx context.Context, r signaling.Request) error {
 		return s.setRemoteMedia(ctx, r)
 	case signaling.SetRecvMode:
 		return s.setRecvMode(ctx, r.Mode)
+	case signaling.SetVideoView:
+		return nil // one layer per track (no simulcast on Janus here): the view size selects nothing, as on the reference service
 	case signaling.SendMessage:
 		if s.im == nil {
 			return &signaling.Error{Code: codes.ErrIMSendFailed, Message: "janus: IM is off for this participant"}
