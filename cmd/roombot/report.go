@@ -50,6 +50,8 @@ func reportCommand(env Env) *cli.Command {
 				dir string
 				err error
 			)
+			_, restoreGC := render.ApplyReportGC(dirs...) // GOGC=off + a soft memory limit sized from the streams, unless GOGC/GOMEMLIMIT is set
+			defer restoreGC()
 			switch {
 			case c.Bool("merge"):
 				if c.String("out") == "" || len(dirs) == 0 {

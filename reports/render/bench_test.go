@@ -41,6 +41,9 @@ func BenchmarkRender(b *testing.B) {
 				b.Fatal(err)
 			}
 			runtime.GC()
+			plan, restoreGC := ApplyReportGC(dir) // what roombot report does
+			defer restoreGC()
+			b.Logf("GC plan %+v", plan)
 			reset := synth.ResetPeakRSS()
 			cpu0 := synth.CPUTime()
 			b.ResetTimer()
