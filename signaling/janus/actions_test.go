@@ -68,6 +68,12 @@ func TestMediaStateBlockAndIM(t *testing.T) {
 		t.Errorf("carol saw %d 1033 off for alice, want 1: %v", n, cc.names())
 	}
 
+	// A view size (set_view) is accepted on Janus and selects nothing: one
+	// layer per track, so bob keeps receiving alice's video as before.
+	if err := bob.SetVideoView(ctx, "180p"); err != nil {
+		t.Fatalf("set_view on Janus: %v", err)
+	}
+
 	// Switch camera: same track, the other fixture; bob recognises it.
 	if err := alice.SwitchCamera(ctx); err != nil {
 		t.Fatal(err)
