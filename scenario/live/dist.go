@@ -83,7 +83,7 @@ func (d Dist) prepare(ctx context.Context, c *scenario.Config, plan *scenario.Pl
 		if d.OnMetrics != nil {
 			d.OnMetrics(srv.URL())
 		}
-		r.sink = func(s reports.Sink) reports.Sink { return tee{s, out} }
+		r.sink = func(s reports.Sink) reports.Sink { return reports.Tee{s, out} } // the run directory and the live output
 		r.opts = append(r.opts, scenario.WithTicks(out))
 	}
 	if d.Shard == nil && d.StartAt.IsZero() {
@@ -171,17 +171,4 @@ func offNote(s *reports.Start) string {
 	}
 	return fmt.Sprintf("start: the timeline began %.1f ms after the common start (%s), the clock known to ±%.1f ms: more than the %.0f ms a shard may be off for all to begin within %.0f ms of each other",
 		s.LagMs, s.Via, errMs, ms(maxStartOff), ms(reports.MaxStartSpread))
-}
-
-// tee passes every line to a run directory and a live output.
-type tee [2]reports.Sink
-
-func (t tee) WriteEvent(e reports.Event) {
-	t[0].WriteEvent(e)
-	t[1].WriteEvent(e)
-}
-
-func (t tee) WriteSample(s reports.Sample) {
-	t[0].WriteSample(s)
-	t[1].WriteSample(s)
 }
