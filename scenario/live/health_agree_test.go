@@ -343,8 +343,14 @@ func TestHealthLightNotFlagged(t *testing.T) {
 	a := playMeasured(t, healthLight, nil)
 	a.assertAgreement(t)
 	if a.flagged >= 0 || a.info.Health.Overloaded {
-		if busy(a) {
-			t.Skipf("health agreed with the wire, but the machine is busy (load %s): the light run's lag was real", loadAvg())
+		// assertAgreement has checked the flag against the wire. When the
+		// wire itself saw packets late (beyond or within tolerance of the
+		// limit), the lag was real: something else on the machine (in CI,
+		// other packages' tests) held the CPU, and flagging it is right.
+		// Only a flag the wire does not support fails here.
+		if a.measured >= 0 || a.near >= 0 || busy(a) {
+			t.Skipf("health agreed with the wire, and the wire saw the light run's packets late (near the limit from second %d, beyond it from second %d; load %s): the lag was real, not a false flag",
+				a.near, a.measured, loadAvg())
 		}
 		t.Errorf("a light run was flagged overloaded: %q, notes %q", a.flagMsg, a.info.Health.Notes)
 	}
