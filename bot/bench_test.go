@@ -47,8 +47,20 @@ func runBenchServer() {
 // startBenchServer runs the reference service in a child process.
 func startBenchServer(b *testing.B) (signalURL string, pid int) {
 	b.Helper()
+	line, pid := startChild(b, benchServerEnv)
+	if !strings.HasPrefix(line, "ws://") {
+		b.Fatalf("bench server: %q", line)
+	}
+	return line, pid
+}
+
+// startChild runs the test binary as the child role env selects and
+// returns the first line it prints; closing its stdin (at cleanup) stops
+// it.
+func startChild(b *testing.B, env string) (line string, pid int) {
+	b.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), benchServerEnv+"=1")
+	cmd.Env = append(os.Environ(), env+"=1")
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		b.Fatal(err)
@@ -61,9 +73,9 @@ func startBenchServer(b *testing.B) (signalURL string, pid int) {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { _ = stdin.Close(); _ = cmd.Wait() })
-	line, err := bufio.NewReader(stdout).ReadString('\n')
-	if err != nil || !strings.HasPrefix(line, "ws://") {
-		b.Fatalf("bench server: %q, %v", line, err)
+	line, err = bufio.NewReader(stdout).ReadString('\n')
+	if err != nil {
+		b.Fatalf("%s child: %q, %v", env, line, err)
 	}
 	return strings.TrimSpace(line), cmd.Process.Pid
 }
