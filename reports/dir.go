@@ -169,6 +169,7 @@ func (w *Dir) WriteEvent(e Event) {
 
 // WriteSample queues s as one line of stats.jsonl.
 func (w *Dir) WriteSample(s Sample) {
+	s = s.Rounded() // what the file gets, the tee gets
 	b, err := json.Marshal(s)
 	w.enqueue(true, b, err, func(t Sink) {
 		s.Time = s.Time.Round(0)

@@ -365,7 +365,88 @@ func (p *fastParser) number() ([]byte, bool) {
 	return b[start:p.i], true
 }
 
+// pow10 are the powers of ten a float64 holds exactly.
+var pow10 = [...]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
+	1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22}
+
+// shortFloat reads a JSON number of at most 15 significant digits and 22
+// decimals, without an exponent (what the stream's rounded figures are),
+// in the one pass that checks its grammar. Its mantissa and power of ten
+// are exact in a float64, so one division is correctly rounded: the bits
+// strconv.ParseFloat returns. Anything else leaves p unmoved and returns
+// false, for number and strconv.
+func (p *fastParser) shortFloat() (float64, bool) {
+	b, i := p.b, p.i
+	neg := i < len(b) && b[i] == '-'
+	if neg {
+		i++
+	}
+	var mant uint64
+	sig, frac := 0, 0
+	switch {
+	case i < len(b) && b[i] == '0':
+		i++
+	case i < len(b) && b[i] >= '1' && b[i] <= '9':
+		for ; i < len(b) && b[i] >= '0' && b[i] <= '9'; i++ {
+			mant = mant*10 + uint64(b[i]-'0')
+			sig++
+		}
+	default:
+		return 0, false
+	}
+	if i < len(b) && b[i] == '.' {
+		i++
+		start := i
+		for ; i < len(b) && b[i] >= '0' && b[i] <= '9'; i++ {
+			mant = mant*10 + uint64(b[i]-'0')
+			if sig > 0 || b[i] != '0' {
+				sig++
+			}
+		}
+		frac = i - start
+		if frac == 0 {
+			return 0, false
+		}
+	}
+	if sig > 15 || frac >= len(pow10) || i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+		return 0, false
+	}
+	v := float64(mant) / pow10[frac]
+	if neg {
+		v = -v
+	}
+	p.i = i
+	return v, true
+}
+
+// shortUint reads a JSON integer of at most 18 digits (no sign, fraction
+// or exponent) in one pass; anything else leaves p unmoved and returns
+// false, for number and strconv.
+func (p *fastParser) shortUint() (uint64, bool) {
+	b, i := p.b, p.i
+	var v uint64
+	switch {
+	case i < len(b) && b[i] == '0':
+		i++
+	case i < len(b) && b[i] >= '1' && b[i] <= '9':
+		for ; i < len(b) && b[i] >= '0' && b[i] <= '9'; i++ {
+			v = v*10 + uint64(b[i]-'0')
+		}
+	default:
+		return 0, false
+	}
+	if i-p.i > 18 || i < len(b) && (b[i] == '.' || b[i] == 'e' || b[i] == 'E') {
+		return 0, false
+	}
+	p.i = i
+	return v, true
+}
+
 func (p *fastParser) float(dst *float64) bool {
+	if v, ok := p.shortFloat(); ok {
+		*dst = v
+		return true
+	}
 	n, ok := p.number()
 	if !ok {
 		return false
@@ -393,6 +474,10 @@ func (p *fastParser) floatPtr(dst **float64) bool {
 }
 
 func (p *fastParser) uint(dst *uint64) bool {
+	if v, ok := p.shortUint(); ok {
+		*dst = v
+		return true
+	}
 	n, ok := p.number()
 	if !ok {
 		return false

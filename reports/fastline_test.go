@@ -3,9 +3,13 @@ package reports
 import (
 	"bufio"
 	"encoding/json"
+	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -186,4 +190,49 @@ func BenchmarkDecodeStatsLine(b *testing.B) {
 			}
 		}
 	})
+}
+
+// TestShortNumbersAsStrconv: the one-pass number readers return strconv's
+// bits for every number they take, and leave the rest (exponents, 16+
+// significant digits, leading zeros, signs on integers) to it.
+func TestShortNumbersAsStrconv(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	var cases []string
+	for range 200_000 {
+		x := (rng.Float64() - 0.3) * math.Pow10(rng.IntN(12)-3)
+		for _, d := range []int{-1, 0, 1, 3, 6, 9, 14} {
+			cases = append(cases, strconv.FormatFloat(x, 'f', d, 64))
+		}
+		cases = append(cases, strconv.FormatUint(rng.Uint64()>>rng.IntN(64), 10))
+	}
+	cases = append(cases, "0", "-0", "0.0", "-0.000", "00", "01.5", "1.", ".5", "-", "1e3", "1E-2", "2.5e+1",
+		"123456789012345", "1234567890123456", "0.000000000000000000001", "0.0000000000000000000001", "18446744073709551615")
+	taken := 0
+	for _, c := range cases {
+		p := fastParser{b: []byte(c + ",")}
+		if v, ok := p.shortFloat(); ok {
+			taken++
+			want, err := strconv.ParseFloat(c[:p.i], 64)
+			if err != nil || math.Float64bits(v) != math.Float64bits(want) {
+				t.Fatalf("shortFloat(%q) = %v (read %q), strconv %v, %v", c, v, c[:p.i], want, err)
+			}
+			if c[:p.i] != c && !strings.HasPrefix(c, "0") {
+				t.Fatalf("shortFloat(%q) stopped at %d", c, p.i)
+			}
+		} else if p.i != 0 {
+			t.Fatalf("shortFloat(%q) refused but moved to %d", c, p.i)
+		}
+		p = fastParser{b: []byte(c + ",")}
+		if v, ok := p.shortUint(); ok {
+			want, err := strconv.ParseUint(c[:p.i], 10, 64)
+			if err != nil || v != want {
+				t.Fatalf("shortUint(%q) = %v, strconv %v, %v", c, v, want, err)
+			}
+		} else if p.i != 0 {
+			t.Fatalf("shortUint(%q) refused but moved to %d", c, p.i)
+		}
+	}
+	if taken < len(cases)/2 {
+		t.Fatalf("shortFloat took %d of %d numbers: the fast path is not used", taken, len(cases))
+	}
 }

@@ -9,12 +9,13 @@ import (
 // MarshalJSON encodes s as one line of stats.jsonl: the Sample's fields plus
 // "kind":"stats", so that every line of a run's streams says what it is and a
 // reader can route lines without knowing which file they came from.
+// Figures are written to the stream's precision (Sample.Rounded).
 func (s Sample) MarshalJSON() ([]byte, error) {
 	type plain Sample // drops the method, keeps the tags
 	return json.Marshal(struct {
 		Kind Kind `json:"kind"`
 		plain
-	}{KindStats, plain(s)})
+	}{KindStats, plain(s.Rounded())})
 }
 
 // Line is one decoded line of a run's streams: exactly one of Event and

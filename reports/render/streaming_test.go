@@ -18,7 +18,9 @@ import (
 // Columns) is byte for byte what the loaded path wrote before it was
 // removed: the goldens in testdata/streaming/golden were written by
 // `roombot report DIR` and `roombot report --scenario FILE DIR` built from
-// b3195d4, where every consumer read a reports.Load Dataset. Two run
+// b3195d4, where every consumer read a reports.Load Dataset (the synth30
+// goldens again from b3195d4 when synth's lines took the stream's
+// 3-decimal precision, reports.Sample.Rounded). Two run
 // directories: a real ci-smoke run (10 bots on the embedded service, 30 s,
 // recorded 2026-12-02 on a loaded machine, so two of its assertions failed)
 // and a synthetic one (30 bots × 40 s in rooms of six) judged by a scenario
