@@ -83,7 +83,9 @@ func (d Dist) prepare(ctx context.Context, c *scenario.Config, plan *scenario.Pl
 		if d.OnMetrics != nil {
 			d.OnMetrics(srv.URL())
 		}
-		r.sink = func(s reports.Sink) reports.Sink { return reports.Tee{s, out} } // the run directory and the live output
+		// the run directory and the live output, which sees the figures
+		// at the stream's precision, as the directory's file holds them
+		r.sink = func(s reports.Sink) reports.Sink { return reports.Tee{s, roundedSink{out}} }
 		r.opts = append(r.opts, scenario.WithTicks(out))
 	}
 	if d.Shard == nil && d.StartAt.IsZero() {
@@ -172,3 +174,9 @@ func offNote(s *reports.Start) string {
 	return fmt.Sprintf("start: the timeline began %.1f ms after the common start (%s), the clock known to ±%.1f ms: more than the %.0f ms a shard may be off for all to begin within %.0f ms of each other",
 		s.LagMs, s.Via, errMs, ms(maxStartOff), ms(reports.MaxStartSpread))
 }
+
+// roundedSink hands its sink every Sample at the stream's precision
+// (reports.Sample.Rounded).
+type roundedSink struct{ reports.Sink }
+
+func (r roundedSink) WriteSample(s reports.Sample) { r.Sink.WriteSample(s.Rounded()) }
