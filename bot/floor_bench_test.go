@@ -75,11 +75,7 @@ func startReflector(b *testing.B) *net.UDPAddr {
 //     negotiate) on every packet sent and received, and an RTP header
 //     marshalled and parsed for each;
 //   - srtp-gso: as srtp, but each video frame's packets leave in one UDP
-//     GSO send (the batching lead);
-//   - epoll: udp without Go's netpoller and goroutines on the receive
-//     side: one OS thread waits in epoll_wait on every socket and drains
-//     each ready one (what no WebRTC stack in Go does; the floor of any
-//     design with a socket per bot).
+//     GSO send (the batching lead).
 //
 // It reports this process's CPU (rusage) per packet handled, sent plus
 // received, over WINDOW seconds (default 10) after 3 s, and fails unless
@@ -87,7 +83,7 @@ func startReflector(b *testing.B) *net.UDPAddr {
 //
 //	go test -run '^$' -bench BenchmarkPacketFloor -benchtime 1x ./bot/
 func BenchmarkPacketFloor(b *testing.B) {
-	for _, mode := range []string{"udp", "srtp", "srtp-gso", "epoll"} {
+	for _, mode := range []string{"udp", "srtp", "srtp-gso"} {
 		b.Run("mode="+mode, func(b *testing.B) {
 			for b.Loop() {
 				benchFloor(b, mode, benchEnv(b, "BOTS", 100), time.Duration(benchEnv(b, "WINDOW", 10))*time.Second)
@@ -152,9 +148,6 @@ func benchFloor(b *testing.B, mode string, n int, window time.Duration) {
 		h.SetLen(unix.CmsgLen(2))
 		binary.NativeEndian.PutUint16(fb.oob[unix.CmsgLen(0):], 0) // set per frame
 		bots[i] = fb
-		if mode == "epoll" {
-			continue // read by the epoll thread below
-		}
 		readers.Add(1)
 		go func() {
 			defer readers.Done()
@@ -179,60 +172,7 @@ func benchFloor(b *testing.B, mode string, n int, window time.Duration) {
 			}
 		}()
 	}
-	quit := make(chan struct{})
-	if mode == "epoll" {
-		ep, err := unix.EpollCreate1(unix.EPOLL_CLOEXEC)
-		if err != nil {
-			b.Fatal(err)
-		}
-		fds := map[int32]bool{}
-		for _, fb := range bots {
-			rc, err := fb.c.SyscallConn()
-			if err != nil {
-				b.Fatal(err)
-			}
-			_ = rc.Control(func(fd uintptr) {
-				fds[int32(fd)] = true
-				err = unix.EpollCtl(ep, unix.EPOLL_CTL_ADD, int(fd), &unix.EpollEvent{Events: unix.EPOLLIN, Fd: int32(fd)})
-			})
-			if err != nil {
-				b.Fatal(err)
-			}
-		}
-		readers.Add(1)
-		go func() {
-			defer readers.Done()
-			defer unix.Close(ep)
-			runtime.LockOSThread()
-			evs := make([]unix.EpollEvent, 128)
-			buf := make([]byte, 1500)
-			var hdr rtp.Header
-			for {
-				select {
-				case <-quit:
-					return
-				default:
-				}
-				k, err := unix.EpollWait(ep, evs, 100)
-				if err != nil && err != unix.EINTR {
-					return
-				}
-				for _, ev := range evs[:max(k, 0)] {
-					for { // drain: the Go runtime made the socket non-blocking
-						m, _, err := unix.Recvfrom(int(ev.Fd), buf, unix.MSG_DONTWAIT)
-						if err != nil {
-							break
-						}
-						if _, err := hdr.Unmarshal(buf[:m]); err == nil && counting.Load() {
-							recv.Add(1)
-						}
-					}
-				}
-			}
-		}()
-	}
 	defer func() {
-		close(quit)
 		for _, fb := range bots {
 			_ = fb.c.Close()
 		}

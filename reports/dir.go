@@ -170,7 +170,7 @@ func (w *Dir) WriteEvent(e Event) {
 // WriteSample queues s as one line of stats.jsonl.
 func (w *Dir) WriteSample(s Sample) {
 	s = s.Rounded() // what the file gets, the tee gets
-	b, err := json.Marshal(s)
+	b, err := marshalRounded(s)
 	w.enqueue(true, b, err, func(t Sink) {
 		s.Time = s.Time.Round(0)
 		t.WriteSample(s)

@@ -381,19 +381,15 @@ func (p *fastParser) shortFloat() (float64, bool) {
 	if neg {
 		i++
 	}
-	var mant uint64
-	sig, frac := 0, 0
-	switch {
-	case i < len(b) && b[i] == '0':
-		i++
-	case i < len(b) && b[i] >= '1' && b[i] <= '9':
-		for ; i < len(b) && b[i] >= '0' && b[i] <= '9'; i++ {
-			mant = mant*10 + uint64(b[i]-'0')
-			sig++
-		}
-	default:
+	j, mant, ok := intPart(b, i)
+	if !ok {
 		return 0, false
 	}
+	sig, frac := 0, 0
+	if b[i] != '0' { // by digit, not by mant, which wraps past 19 digits
+		sig = j - i
+	}
+	i = j
 	if i < len(b) && b[i] == '.' {
 		i++
 		start := i
@@ -419,23 +415,29 @@ func (p *fastParser) shortFloat() (float64, bool) {
 	return v, true
 }
 
-// shortUint reads a JSON integer of at most 18 digits (no sign, fraction
-// or exponent) in one pass; anything else leaves p unmoved and returns
-// false, for number and strconv.
-func (p *fastParser) shortUint() (uint64, bool) {
-	b, i := p.b, p.i
-	var v uint64
+// intPart reads the integer part of a JSON number at b[i:] ("0" or a
+// digit 1-9 and more digits) and returns where it ends and its value
+// (meaningful up to 19 digits).
+func intPart(b []byte, i int) (end int, v uint64, ok bool) {
 	switch {
 	case i < len(b) && b[i] == '0':
-		i++
+		return i + 1, 0, true
 	case i < len(b) && b[i] >= '1' && b[i] <= '9':
 		for ; i < len(b) && b[i] >= '0' && b[i] <= '9'; i++ {
 			v = v*10 + uint64(b[i]-'0')
 		}
-	default:
-		return 0, false
+		return i, v, true
 	}
-	if i-p.i > 18 || i < len(b) && (b[i] == '.' || b[i] == 'e' || b[i] == 'E') {
+	return i, 0, false
+}
+
+// shortUint reads a JSON integer of at most 18 digits (no sign, fraction
+// or exponent) in one pass; anything else leaves p unmoved and returns
+// false, for number and strconv.
+func (p *fastParser) shortUint() (uint64, bool) {
+	b := p.b
+	i, v, ok := intPart(b, p.i)
+	if !ok || i-p.i > 18 || i < len(b) && (b[i] == '.' || b[i] == 'e' || b[i] == 'E') {
 		return 0, false
 	}
 	p.i = i

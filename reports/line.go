@@ -10,12 +10,15 @@ import (
 // "kind":"stats", so that every line of a run's streams says what it is and a
 // reader can route lines without knowing which file they came from.
 // Figures are written to the stream's precision (Sample.Rounded).
-func (s Sample) MarshalJSON() ([]byte, error) {
+func (s Sample) MarshalJSON() ([]byte, error) { return marshalRounded(s.Rounded()) }
+
+// marshalRounded is MarshalJSON of a Sample already Rounded.
+func marshalRounded(s Sample) ([]byte, error) {
 	type plain Sample // drops the method, keeps the tags
 	return json.Marshal(struct {
 		Kind Kind `json:"kind"`
 		plain
-	}{KindStats, plain(s.Rounded())})
+	}{KindStats, plain(s)})
 }
 
 // Line is one decoded line of a run's streams: exactly one of Event and

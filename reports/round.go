@@ -26,20 +26,28 @@ func roundTo(x, scale float64) float64 {
 	return math.Round(x*scale)/scale + 0
 }
 
-func roundPtr(p *float64) *float64 {
+// ptrs holds the rounded values of a Sample's pointer fields in one
+// allocation.
+type ptrs []float64
+
+func (b *ptrs) round(p *float64) *float64 {
 	if p == nil {
 		return nil
 	}
-	v := roundTo(*p, figureScale)
-	return &v
+	*b = append(*b, roundTo(*p, figureScale))
+	return &(*b)[len(*b)-1]
 }
 
 // Rounded returns s with every figure rounded to the stream's precision
 // (3 decimals; the interval 6), as stats.jsonl carries it. s is not
-// changed: pointer fields and tracks are copied. Rounding twice changes
+// changed: pointer fields (into one new slab) and tracks are copied. Rounding twice changes
 // nothing.
 func (s Sample) Rounded() Sample {
 	f := figureScale
+	// 5 pointer fields in the Sample, 9 in each track: the slab never
+	// grows, so the pointers into it stay valid.
+	slab := make(ptrs, 0, 5+9*len(s.Tracks))
+	roundPtr := slab.round
 	s.Interval = roundTo(s.Interval, intervalScale)
 	s.TxKbps, s.RxKbps = roundTo(s.TxKbps, f), roundTo(s.RxKbps, f)
 	s.RxLossPct = roundTo(s.RxLossPct, f)
